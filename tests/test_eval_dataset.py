@@ -1,0 +1,159 @@
+"""Specification of the evaluation dataset ``eval/dataset.jsonl``.
+
+Each line is one question about the Zhonglou 2025 work plan. ``answers`` are exact
+substrings of the plan that a correct reply must contain; ``evidence`` are exact
+substrings locating the supporting paragraph. Negatives (unanswerable from the plan)
+carry neither. Traps assert a wrong figure; their answer is the plan's real figure.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DATASET = REPO / "eval" / "dataset.jsonl"
+_CORPUS_NAME = "zhonglou-2025-work-plan.txt"
+_CORPUS_CANDIDATES = [REPO / "corpus" / _CORPUS_NAME, REPO.parent / "shared" / "source" / _CORPUS_NAME]
+CORPUS_PATH = next((p for p in _CORPUS_CANDIDATES if p.exists()), _CORPUS_CANDIDATES[0])
+
+FIELDS: dict[str, type] = {
+    "id": str,
+    "lang": str,
+    "kind": str,
+    "question": str,
+    "answers": list,
+    "evidence": list,
+}
+LANGS = {"zh", "en"}
+KINDS = {"figure", "fact", "definition", "multi", "negative", "trap"}
+
+# A figure: Arabic numerals + unit, optional 超/约 before, 多 between, 以上/左右 after.
+# Years ("2025年") and glossary numbering ("1. ") have no unit and are thus not matched.
+FIGURE_RE = re.compile(
+    r"(?:超|约)?\d+(?:-\d+)?多?(?:场次|公顷|公里|兆瓦|PB|亿元|位数|个|家|所|部|条|座|户|名|%)(?:以上|左右)?"
+)
+# Targets written without Arabic numerals, invisible to FIGURE_RE.
+EXTRA_FIGURES = ["破百亿"]
+# Figure occurrences deliberately left uncovered, as (paragraph number, figure) -> reason.
+# None are needed: every figure in the plan, target or not, is asked about.
+EXCLUDED: dict[tuple[int, str], str] = {}
+# An item's evidence must start/end within this many characters of the figure it covers.
+NEAR = 20
+
+Item = dict[str, Any]
+
+CORPUS_LINES: list[str] = CORPUS_PATH.read_text(encoding="utf-8").splitlines()
+CORPUS = "\n".join(CORPUS_LINES)
+RAW_LINES: list[str] = [ln for ln in DATASET.read_text(encoding="utf-8").splitlines() if ln.strip()]
+
+
+def _parse(raw: str) -> Item | None:
+    """Lenient parse, so one broken line fails its own test instead of the whole module."""
+    try:
+        obj = json.loads(raw)
+    except ValueError:
+        return None
+    return obj if isinstance(obj, dict) else None
+
+
+ITEMS: list[Item] = [it for it in map(_parse, RAW_LINES) if it is not None]
+ANSWERED = [it for it in ITEMS if it.get("kind") != "negative"]
+
+
+def _spans(text: str, sub: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.start() + len(sub)) for m in re.finditer(re.escape(sub), text)]
+
+
+def _figure_occurrences() -> list[tuple[int, int, int, str]]:
+    """(paragraph number, start, end, figure) for every figure in the plan."""
+    occ: list[tuple[int, int, int, str]] = []
+    for no, line in enumerate(CORPUS_LINES, 1):
+        occ += [(no, m.start(), m.end(), m.group()) for m in FIGURE_RE.finditer(line)]
+        occ += [(no, s, e, fig) for fig in EXTRA_FIGURES for s, e in _spans(line, fig)]
+    return [o for o in occ if (o[0], o[3]) not in EXCLUDED]
+
+
+def _covers(item: Item, line: str, start: int, end: int) -> bool:
+    """An answer spans the figure occurrence and an evidence string sits right next to it."""
+    answer_hit = any(a0 <= start and end <= a1 for a in item["answers"] for a0, a1 in _spans(line, a))
+    evidence_near = any(
+        e0 - NEAR <= end and start <= e1 + NEAR for e in item["evidence"] for e0, e1 in _spans(line, e)
+    )
+    return answer_hit and evidence_near
+
+
+@pytest.mark.parametrize("raw", RAW_LINES, ids=[f"line{i}" for i in range(1, len(RAW_LINES) + 1)])
+def test_line_is_a_well_formed_record(raw: str) -> None:
+    item = json.loads(raw)
+    assert isinstance(item, dict) and set(item) == set(FIELDS)
+    for field, typ in FIELDS.items():
+        assert isinstance(item[field], typ), field
+    assert all(isinstance(s, str) and s for s in item["answers"] + item["evidence"])
+    assert item["id"] and item["question"].strip()
+    assert item["lang"] in LANGS and item["kind"] in KINDS
+
+
+def test_ids_are_unique() -> None:
+    assert len(ITEMS) == len(RAW_LINES), "some lines are not JSON objects"
+    ids = [it.get("id") for it in ITEMS]
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=[str(it.get("id")) for it in ITEMS])
+def test_answers_and_evidence_are_exact_substrings_of_the_plan(item: Item) -> None:
+    missing = [s for s in item["answers"] + item["evidence"] if s not in CORPUS]
+    assert not missing, f"not in corpus: {missing}"
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=[str(it.get("id")) for it in ITEMS])
+def test_negatives_are_empty_and_others_are_supported(item: Item) -> None:
+    if item["kind"] == "negative":
+        assert item["answers"] == [] and item["evidence"] == []
+    else:
+        assert item["answers"] and item["evidence"]
+
+
+@pytest.mark.parametrize("item", ANSWERED, ids=[str(it.get("id")) for it in ANSWERED])
+def test_each_answer_sits_in_a_paragraph_located_by_evidence(item: Item) -> None:
+    for answer in item["answers"]:
+        assert any(answer in line and any(ev in line for ev in item["evidence"]) for line in CORPUS_LINES), (
+            f"{answer!r} is not in any paragraph containing the evidence"
+        )
+
+
+@pytest.mark.parametrize("item", ANSWERED, ids=[str(it.get("id")) for it in ANSWERED])
+def test_each_evidence_string_locates_exactly_one_paragraph(item: Item) -> None:
+    for ev in item["evidence"]:
+        assert sum(ev in line for line in CORPUS_LINES) == 1, ev
+
+
+@pytest.mark.parametrize(
+    ("what", "minimum"),
+    [("all", 150), ("en", 30), ("negative", 15), ("trap", 8)],
+)
+def test_minimum_counts(what: str, minimum: int) -> None:
+    n = sum(what in ("all", it.get("lang"), it.get("kind")) for it in ITEMS)
+    assert n >= minimum, f"{what}: {n} < {minimum}"
+
+
+def test_english_items_cover_every_kind() -> None:
+    assert {it.get("kind") for it in ITEMS if it.get("lang") == "en"} == KINDS
+
+
+def _occurrence_id(o: tuple[int, int, int, str]) -> str:
+    return f"P{o[0]}@{o[1]}:{o[3].encode('ascii', 'ignore').decode()}"  # e.g. P12@271:10 for 10公顷
+
+
+@pytest.mark.parametrize("occurrence", _figure_occurrences(), ids=_occurrence_id)
+def test_every_figure_in_the_plan_is_covered(occurrence: tuple[int, int, int, str]) -> None:
+    no, start, end, figure = occurrence
+    line = CORPUS_LINES[no - 1]
+    context = line[max(0, start - 15) : end + 5]
+    assert any(_covers(it, line, start, end) for it in ANSWERED), (
+        f"figure {figure!r} in paragraph {no} (…{context}…) is not covered by any item"
+    )
