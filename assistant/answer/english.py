@@ -53,21 +53,29 @@ class Lexicon:
     def _longest(self) -> int:
         return max((len(k) for k in self.entries), default=0)
 
-    def translate_terms(self, text: str) -> list[str]:
-        """Chinese plan terms for the English phrases in ``text`` (greedy longest match)."""
+    def _matches(self, text: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+        """(English phrase, plan terms) for each phrase found, greedy longest match first."""
         words = _words(text)
-        terms: list[str] = []
+        found = []
         i = 0
         while i < len(words):
             for n in range(min(self._longest, len(words) - i), 0, -1):
                 hit = self.entries.get(words[i : i + n])
                 if hit:
-                    terms.extend(hit)
+                    found.append((words[i : i + n], hit))
                     i += n
                     break
             else:
                 i += 1
-        return list(dict.fromkeys(terms))
+        return found
+
+    def translate_terms(self, text: str) -> list[str]:
+        """Chinese plan terms for the English phrases in ``text``."""
+        return list(dict.fromkeys(t for _, terms in self._matches(text) for t in terms))
+
+    def phrases_in(self, text: str) -> list[str]:
+        """The English phrases of the lexicon found in ``text`` (stemmed words joined)."""
+        return [" ".join(phrase) for phrase, _ in self._matches(text)]
 
 
 _CN_MAGNITUDE = {

@@ -6,10 +6,8 @@ figure always arrives with its unit and qualifier, and nothing is said the plan 
 
 from __future__ import annotations
 
-import math
 import re
 import time
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,38 +21,52 @@ from assistant.answer import messages
 from assistant.answer.english import Lexicon, figure_in_english
 from assistant.answer.intent import Intent, analyse, out_of_scope
 from assistant.answer.result import Answer
+from assistant.answer.terms import Term, TermExtractor, coverage
 from assistant.citations import Citation, cite, merge_citations
 from assistant.corpus import Corpus
 from assistant.figures import find_figures, number_tokens
 from assistant.index import ClauseMatrix
-from assistant.lexical import bigram_tokens
 from assistant.question import Question
 from assistant.text import fold
 
 # Weights of the clause score; calibrated on eval/dataset.jsonl (see README, "Calibration").
 W_SIMILARITY = 4.0  # e5 cosine, question vs clause: carries English questions
-W_LEXICAL = 1.5  # share of the question's topical terms found in the clause
-W_CONTEXT = 0.6  # ... found in the clause's own sentence (the subject is often a clause earlier)
+W_LEXICAL = 1.5  # weighted share of the question's terms found in the clause
+W_CONTEXT = 0.8  # ... found in the clause's sentence (the subject is often a clause earlier)
+W_PARAGRAPH = 0.4  # ... found in its paragraph (a glossary item names its term once, up front)
 W_RANK = 0.3  # the retriever's rank of the chunk holding the clause
-FIGURE_MARGIN = 0.25  # a figure clause may score this much below the best clause and still answer
-MIN_LEXICAL_ZH = 0.34  # below this share of topical terms, a Chinese question is not in the plan
-MIN_SIMILARITY_EN = 0.80  # an English question without lexicon terms must be at least this close
-MIN_SCORE_EN = 4.4  # score floor for English questions
-MAX_QUOTE_SENTENCE = 48  # quote the whole sentence when it is at most this long
+FIGURE_MARGIN = 0.35  # a sentence with a figure may score this much below the best and still answer
+MIN_COVERAGE = 0.45  # below this weighted share of its terms in the best sentence, the plan does not say
+MIN_SIMILARITY_EN = 0.82  # an English question the lexicon cannot read must be at least this close
+MAX_SPAN = 60  # longest quote built from a topical clause to its figure clause
+
+_SENTENCE_END = re.compile(r"[。；;!！?？]")
 
 
 @dataclass(frozen=True)
 class Candidate:
     """A clause of a retrieved chunk, scored against the question."""
 
-    index: int  # row in the clause matrix
+    row: int  # row in the clause matrix
     paragraph_id: str
-    text: str
-    sentence: str  # the sentence that holds the clause
+    start: int  # clause span in the paragraph
+    end: int
+    sentence: tuple[int, int]  # span of the sentence that holds it
     score: float
     similarity: float
-    lexical: float
-    has_figure: bool
+    lexical: float  # coverage by the clause alone
+    context: float  # coverage by its sentence
+    units: frozenset[str]  # units of the figures the clause states (empty: no figure)
+
+    @property
+    def has_figure(self) -> bool:
+        return bool(self.units)
+
+    def states(self, units: frozenset[str]) -> bool:
+        """Does the clause state a figure in one of these units ("场" accepts "场次")?"""
+        if not units or "个" in units:  # "几个" is said of anything counted
+            return self.has_figure
+        return any(u.startswith(w) or w.startswith(u) for u in self.units for w in units)
 
 
 class ExtractiveAnswerer:
@@ -73,90 +85,69 @@ class ExtractiveAnswerer:
         return Lexicon.load(self.corpus.directory)
 
     @cached_property
+    def extractor(self) -> TermExtractor:
+        return TermExtractor(self.clauses.texts, self.corpus.directory, self.lexicon)
+
+    @cached_property
     def _corpus_text(self) -> str:
         return "\n".join(p.text for p in self.corpus.paragraphs)
 
     @cached_property
-    def _idf(self) -> dict[str, float]:
-        """Rarity of each term across clauses: "绿地" weighs more than "推进"."""
-        df = Counter(t for text in self.clauses.texts for t in set(bigram_tokens(text)))
-        n = len(self.clauses.texts)
-        return {t: math.log(1 + n / f) for t, f in df.items()}
-
-    @cached_property
-    def _sentences(self) -> list[str]:
-        """The sentence of each clause (its paragraph text between sentence ends)."""
-        out = []
+    def _sentence_spans(self) -> list[tuple[int, int]]:
+        """For each clause, the span of its sentence in the paragraph."""
+        spans = []
         for pid, (a, b) in zip(self.clauses.paragraph_ids, self.clauses.spans, strict=True):
             text = self.corpus.paragraph(pid).text
-            start = max((m.end() for m in re.finditer(r"[。；;!！?？]", text[:a])), default=0)
-            end_match = re.search(r"[。；;!！?？]", text[b - 1 :])
-            end = b - 1 + end_match.end() if end_match else len(text)
-            out.append(text[start:end])
-        return out
+            start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, a)), default=0)
+            end_match = _SENTENCE_END.search(text, max(b - 1, a))
+            spans.append((start, end_match.end() if end_match else len(text)))
+        return spans
 
     def warm_up(self) -> None:
-        _ = self._idf, self._sentences, self.lexicon, self._corpus_text
+        _ = self._sentence_spans, self._corpus_text
+        self.extractor.terms("预热问题绿地", "zh")
         self.embeddings.embed_query("预热")
+
+    def _text(self, pid: str, span: tuple[int, int]) -> str:
+        return self.corpus.paragraph(pid).text[span[0] : span[1]]
 
     # -- scoring -------------------------------------------------------------------------------
 
-    def _terms(self, intent: Intent, text: str | None = None) -> list[str]:
-        """The topical terms to look for in clauses (Chinese; English goes through the lexicon)."""
-        text = text if text is not None else intent.text
-        if intent.lang == "en":
-            return [
-                t
-                for term in self.lexicon.translate_terms(text)
-                for t in bigram_tokens(term)
-                if len(t) > 1 or t.isascii()
-            ]
-        from assistant.answer.intent import topic_of
-
-        return [t for t in bigram_tokens(topic_of(text)) if len(t) > 1 and t in self._idf]
-
-    def _coverage(self, terms: Sequence[str], text: str) -> float:
-        if not terms:
-            return 0.0
-        folded = fold(text)
-        total = sum(self._idf.get(t, 1.0) for t in set(terms))
-        return sum(self._idf.get(t, 1.0) for t in set(terms) if t in folded) / total
-
-    def _candidates(self, intent: Intent, docs: Sequence[Document], qvec: np.ndarray) -> list[Candidate]:
-        terms = self._terms(intent)
+    def _candidates(
+        self, terms: Sequence[Term], docs: Sequence[Document], qvec: np.ndarray
+    ) -> list[Candidate]:
         ranks: dict[int, int] = {}
         for rank, doc in enumerate(docs):
-            content = doc.page_content
-            for i, clause in enumerate(self.clauses.texts):
-                if i not in ranks and clause.strip("。，,；;：:") and clause in content:
-                    ranks[i] = rank
-        if not ranks:
-            return []
+            pid = doc.metadata.get("paragraph_id")
+            for row, clause in enumerate(self.clauses.texts):
+                if row not in ranks and (
+                    clause in doc.page_content or self.clauses.paragraph_ids[row] == pid
+                ):
+                    ranks[row] = rank
         rows = sorted(ranks)
+        if not rows:
+            return []
         sims = self.clauses.vectors[rows] @ qvec
         out = []
         for row, sim in zip(rows, sims, strict=True):
-            text, sentence = self.clauses.texts[row], self._sentences[row]
-            lexical = self._coverage(terms, text)
-            context = self._coverage(terms, sentence)
+            pid = self.clauses.paragraph_ids[row]
+            a, b = self.clauses.spans[row]
+            sentence = self._sentence_spans[row]
+            lexical = coverage(terms, fold(self.clauses.texts[row]))
+            whole = self.corpus.paragraph(pid)
+            # A glossary item is about its term throughout: "计划规模约1000PB" is the 算力中心's.
+            subject = whole.term or "" if whole.kind == "glossary" else ""
+            context = coverage(terms, fold(subject + self._text(pid, sentence)))
+            paragraph = coverage(terms, fold(whole.text))
             score = (
                 W_SIMILARITY * float(sim)
                 + W_LEXICAL * lexical
                 + W_CONTEXT * context
+                + W_PARAGRAPH * paragraph
                 + W_RANK / (1 + ranks[row])
             )
-            out.append(
-                Candidate(
-                    row,
-                    self.clauses.paragraph_ids[row],
-                    text,
-                    sentence,
-                    score,
-                    float(sim),
-                    max(lexical, context),
-                    bool(find_figures(text)),
-                )
-            )
+            units = frozenset(f.unit for f in find_figures(self.clauses.texts[row]))
+            out.append(Candidate(row, pid, a, b, sentence, score, float(sim), lexical, context, units))
         return sorted(out, key=lambda c: -c.score)
 
     # -- answering ----------------------------------------------------------------------------
@@ -172,7 +163,7 @@ class ExtractiveAnswerer:
         qvec = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
         timings["retrieve"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
-        answer = self._compose(intent, docs, qvec, question)
+        answer = self._compose(intent, docs, qvec)
         timings["answer"] = (time.perf_counter() - t) * 1000
         timings["total"] = (time.perf_counter() - started) * 1000
         return Answer(
@@ -186,100 +177,135 @@ class ExtractiveAnswerer:
             lang=intent.lang,
         )
 
-    def _compose(
-        self, intent: Intent, docs: Sequence[Document], qvec: np.ndarray, question: Question
-    ) -> Answer:
-        candidates = self._candidates(intent, docs, qvec)
+    def _compose(self, intent: Intent, docs: Sequence[Document], qvec: np.ndarray) -> Answer:
+        terms = self.extractor.terms(intent.text, intent.lang)
+        candidates = self._candidates(terms, docs, qvec)
         scope = out_of_scope(intent.text, self._corpus_text)
         if scope or not candidates:
             return self._refuse(intent, candidates, docs, reason=scope or "topic")
-        if intent.kind == "definition":
+        if intent.kind == "definition" or self._names_glossary_term(intent):
             defined = self._definition(intent, candidates)
             if defined:
                 return defined
         best = candidates[0]
-        if not self._on_topic(intent, best):
+        if not self._on_topic(intent, terms, candidates):
             return self._refuse(intent, candidates, docs, reason="topic")
         if intent.kind in ("figure", "trap"):
-            figures = [c for c in candidates if c.has_figure and c.score >= best.score - FIGURE_MARGIN]
-            if not figures:
+            chosen = self._figure_answer(intent, candidates)
+            if chosen is None:
                 return self._refuse(intent, candidates, docs, reason="no-figure")
-            chosen = [figures[0]]
-            if intent.multi:
-                chosen += self._more_parts(intent, figures[0], [c for c in candidates if c.has_figure])
             if intent.kind == "trap":
-                return self._judge(intent, chosen[0])
-            return self._quote(intent, chosen)
-        chosen = [best]
+                return self._judge(intent, chosen)
+            spans = [chosen]
+            if intent.multi:
+                spans += self._more_parts(terms, spans, [c for c in candidates if c.has_figure])
+            return self._quote(intent, spans)
+        spans = [self._span(best)]
         if intent.multi:
-            chosen += self._more_parts(intent, best, candidates)
-        return self._quote(intent, chosen)
+            spans += self._more_parts(terms, spans, candidates)
+        return self._quote(intent, spans)
 
-    def _on_topic(self, intent: Intent, best: Candidate) -> bool:
-        if intent.lang == "zh":
-            return best.lexical >= MIN_LEXICAL_ZH
-        if self._terms(intent):
-            return best.lexical > 0 or best.score >= MIN_SCORE_EN
-        return best.similarity >= MIN_SIMILARITY_EN
+    def _on_topic(self, intent: Intent, terms: Sequence[Term], candidates: Sequence[Candidate]) -> bool:
+        """Does the best sentence hold enough of what the question is about?"""
+        if intent.lang == "en" and not terms:
+            return candidates[0].similarity >= MIN_SIMILARITY_EN
+        if intent.multi:
+            sentences = dict.fromkeys((c.paragraph_id, c.sentence) for c in candidates[:10])
+            joined = " ".join(fold(self._text(pid, span)) for pid, span in list(sentences)[:3])
+            return coverage(terms, joined) >= MIN_COVERAGE
+        return max(c.context for c in candidates[:10]) >= MIN_COVERAGE
 
-    def _more_parts(self, intent: Intent, first: Candidate, pool: Sequence[Candidate]) -> list[Candidate]:
-        """For "A和B各多少", the clauses covering topical terms the first clause left uncovered."""
-        terms = set(self._terms(intent))
-        covered = {t for t in terms if t in fold(first.sentence)}
-        chosen: list[Candidate] = []
+    def _figure_answer(self, intent: Intent, candidates: Sequence[Candidate]) -> tuple[str, int, int] | None:
+        """The clause stating the asked figure: the best one, or the one its topical clause leads to."""
+        topical = candidates[0]
+        stating = [
+            c for c in candidates if c.states(intent.units) and c.score >= topical.score - FIGURE_MARGIN
+        ]
+        if stating and stating[0].lexical >= topical.lexical - 0.01:
+            return self._span(stating[0])
+        # The subject often comes a clause or two before its figure: "推进城中村自主更新,…,力争实施2-3个项目";
+        # in a glossary item the term is the subject of every sentence.
+        glossary = self.corpus.paragraph(topical.paragraph_id).kind == "glossary"
+        later = [
+            m
+            for m in candidates
+            if m.paragraph_id == topical.paragraph_id
+            and m.start > topical.start
+            and (m.sentence == topical.sentence or glossary)
+            and m.states(intent.units)
+        ]
+        if later:
+            figure = max(later, key=lambda m: (round(m.lexical, 2), m.score))
+            return self._span(topical if figure.end - topical.start <= MAX_SPAN else figure, figure)
+        return self._span(stating[0]) if stating else None
+
+    @staticmethod
+    def _span(topical: Candidate, figure: Candidate | None = None) -> tuple[str, int, int]:
+        """A quote span: a clause, or from the topical clause to the figure clause after it."""
+        if figure is None:
+            return topical.paragraph_id, topical.start, topical.end
+        return figure.paragraph_id, min(topical.start, figure.start), figure.end
+
+    def _more_parts(
+        self, terms: Sequence[Term], chosen: list[tuple[str, int, int]], pool: Sequence[Candidate]
+    ) -> list[tuple[str, int, int]]:
+        """For "A和B各多少", the clauses covering the terms the first quote left out."""
+        covered = " ".join(fold(self._text(pid, (a, b))) for pid, a, b in chosen)
+        extra: list[tuple[str, int, int]] = []
         for c in pool:
-            missing = terms - covered
-            if not missing or len(chosen) >= 2:
+            missing = [t for t in terms if not t.found_in(covered)]
+            if not missing or len(extra) >= 2:
                 break
-            gained = {t for t in missing if t in fold(c.text)}
-            if gained and c.index != first.index and sum(self._idf.get(t, 1) for t in gained) >= 3.0:
-                chosen.append(c)
-                covered |= {t for t in terms if t in fold(c.sentence)}
-        return chosen
+            clause = fold(self.clauses.texts[c.row])
+            gained = [t for t in missing if t.found_in(clause)]
+            span = (c.paragraph_id, c.start, c.end)
+            if gained and span not in chosen + extra and sum(t.weight for t in gained) >= 3.0:
+                extra.append(span)
+                covered += " " + clause
+        return extra
+
+    def _names_glossary_term(self, intent: Intent) -> bool:
+        return self._glossary_match(intent) is not None
+
+    def _glossary_match(self, intent: Intent) -> str | None:
+        asked = fold(intent.text)
+        for p in self.corpus.glossary():
+            term = fold(re.sub(r"[“”\"]", "", p.term or ""))
+            short = re.sub(r"(原则|机制|基金|服务)$", "", term)
+            if term and (term in asked or (len(short) >= 3 and short in asked)):
+                return p.id
+        return None
 
     def _definition(self, intent: Intent, candidates: Sequence[Candidate]) -> Answer | None:
-        glossary = self.corpus.glossary()
-        asked = fold(intent.text)
-        for p in glossary:
-            term = fold(re.sub(r"[“”\"]", "", p.term or ""))
-            if term and (term in asked or re.sub(r"原则|机制|基金|服务$", "", term) in asked):
-                return self._quote_paragraph(intent, p.id, p.text.split(":", 1)[-1].split("：", 1)[-1])
-        in_glossary = [c for c in candidates if c.paragraph_id.split("/")[-1].startswith("g")]
-        if in_glossary and in_glossary[0].score >= candidates[0].score - FIGURE_MARGIN:
-            p = self.corpus.paragraph(in_glossary[0].paragraph_id)
-            return self._quote_paragraph(intent, p.id, p.text.split(":", 1)[-1].split("：", 1)[-1])
-        return None
+        pid = self._glossary_match(intent)
+        if pid is None:
+            in_glossary = [c for c in candidates if self.corpus.paragraph(c.paragraph_id).kind == "glossary"]
+            if not in_glossary or in_glossary[0].score < candidates[0].score - FIGURE_MARGIN:
+                return None
+            pid = in_glossary[0].paragraph_id
+        paragraph = self.corpus.paragraph(pid)
+        definition = re.split(r"[:：]", paragraph.text, maxsplit=1)[-1].strip()
+        line = messages.definition_line(intent.lang, paragraph.term or "", definition, pid)
+        return _answer(intent, line, [cite(self.corpus, pid, definition)])
 
     # -- wording ------------------------------------------------------------------------------
 
-    def _quote_of(self, c: Candidate) -> str:
-        quote = c.sentence if len(c.sentence) <= MAX_QUOTE_SENTENCE else c.text
-        return quote.strip().rstrip("。，,；;：:")
+    def _quote_text(self, pid: str, a: int, b: int) -> str:
+        return self._text(pid, (a, b)).strip().rstrip("。，,；;：:")
 
-    def _quote(self, intent: Intent, chosen: Sequence[Candidate]) -> Answer:
-        quotes = [(c.paragraph_id, self._quote_of(c)) for c in chosen]
+    def _quote(self, intent: Intent, spans: Sequence[tuple[str, int, int]]) -> Answer:
+        quotes = [(pid, self._quote_text(pid, a, b)) for pid, a, b in spans]
         citations = merge_citations([cite(self.corpus, pid, q) for pid, q in quotes])
-        lines = [messages.quote_line(intent.lang, q, pid, self._english_figures(q)) for pid, q in quotes]
+        lines = [messages.quote_line(intent.lang, q, pid, _english_figures(q)) for pid, q in quotes]
         return _answer(intent, "\n".join(lines), citations)
 
-    def _quote_paragraph(self, intent: Intent, pid: str, definition: str) -> Answer:
-        quote = definition.strip()
-        citation = cite(self.corpus, pid, quote)
-        return _answer(
-            intent,
-            messages.definition_line(intent.lang, self.corpus.paragraph(pid).term or "", quote, pid),
-            [citation],
-        )
-
-    def _judge(self, intent: Intent, c: Candidate) -> Answer:
-        quote = self._quote_of(c)
+    def _judge(self, intent: Intent, span: tuple[str, int, int]) -> Answer:
+        pid, a, b = span
+        quote = self._quote_text(pid, a, b)
         stated = {n for f in find_figures(quote) for n in number_tokens(f.number)}
         correct = bool(intent.asserted) and intent.asserted <= stated
-        text = messages.judgement(intent.lang, correct, quote, c.paragraph_id, self._english_figures(quote))
-        return _answer(intent, text, [cite(self.corpus, c.paragraph_id, quote)])
-
-    def _english_figures(self, quote: str) -> list[str]:
-        return [f"{figure_in_english(f)} ({f.text})" for f in find_figures(quote)]
+        text = messages.judgement(intent.lang, correct, quote, pid, _english_figures(quote))
+        return _answer(intent, text, [cite(self.corpus, pid, quote)])
 
     def _refuse(
         self, intent: Intent, candidates: Sequence[Candidate], docs: Sequence[Document], reason: str
@@ -289,15 +315,18 @@ class ExtractiveAnswerer:
             if len(nearest) >= 3:
                 break
             if all(n.id != c.paragraph_id for n in nearest):
-                nearest.append(cite(self.corpus, c.paragraph_id, self._quote_of(c)))
+                nearest.append(
+                    cite(self.corpus, c.paragraph_id, self._quote_text(c.paragraph_id, c.start, c.end))
+                )
         if not nearest:
-            nearest = [
-                cite(self.corpus, str(d.metadata["paragraph_id"]))
-                for d in docs[:3]
-                if d.metadata.get("paragraph_id") in self.corpus
-            ]
+            ids = [str(d.metadata.get("paragraph_id")) for d in docs]
+            nearest = [cite(self.corpus, pid) for pid in dict.fromkeys(ids) if pid in self.corpus][:3]
         text = messages.not_found(intent.lang, reason, [n.id for n in nearest])
         return _answer(intent, text, nearest, abstained=True)
+
+
+def _english_figures(quote: str) -> list[str]:
+    return [f"{figure_in_english(f)} ({f.text})" for f in find_figures(quote)]
 
 
 def _answer(intent: Intent, text: str, citations: Sequence[Citation], *, abstained: bool = False) -> Answer:

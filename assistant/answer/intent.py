@@ -10,12 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.figures import number_tokens
+from assistant.figures import find_figures, number_tokens
 from assistant.text import fold, is_english
 
 Kind = Literal["figure", "definition", "trap", "fact"]
 
-_DEFINITION_ZH = re.compile(r"什么是|是什么意思|什么意思|指什么|是指|含义|是什么|怎么理解|解释一下|定义")
+_DEFINITION_ZH = re.compile(
+    r"什么是|是什么意思|什么意思|啥意思|指什么|是指|含义|怎么理解|怎么回事|解释一下|定义|是啥"
+)
 _DEFINITION_EN = re.compile(
     r"\bwhat (?:is|are|does)\b.*\b(?:mean|means|meaning|refer)|\bdefin|\bexplain|\bwhat is (?:the |a |an )?[\"“']"
 )
@@ -25,7 +27,7 @@ _FIGURE_ZH = re.compile(
 _FIGURE_EN = re.compile(
     r"\bhow (?:many|much|big|large|far|high)\b|\btarget|\bgoal|\bpercent|\bshare\b|\bgrowth|\bnumber of\b|\brank|\bcapacity|\bscale\b|\bsize\b"
 )
-_YESNO_ZH = re.compile(r"对吗|对不对|是不是|是吗|吗[?？]?$|没错吧|真的|听说|据说|难道|确定")
+_YESNO_ZH = re.compile(r"对吗|对不对|是不是|是吗|[吗吧][?？]?$|没错|真的|听说|据说|难道|确定|是否")
 _YESNO_EN = re.compile(
     r"^(?:is|are|was|will|does|do|did|isn't|aren't)\b|\bright\?$|\btrue\b|\bcorrect\b|\bi heard\b"
 )
@@ -43,34 +45,24 @@ _QUESTION_WORDS_ZH = re.compile(
 _QUESTION_WORDS_EN = re.compile(
     r"\b(?:what|which|who|where|when|how|many|much|is|are|was|were|the|a|an|of|for|in|on|to|be|will|would|should|"
     r"does|do|did|this|that|these|those|year|plan|plans|planned|target|targets|goal|goals|zhonglou|district|"
-    r"government|please|tell|me|about|and|by|with|it|its|there|new|number|any|set|aim|aims|expected)\b|[?!.,;:\"'“”]"
+    r"government|please|tell|me|about|and|by|with|it|its|there|new|number|any|set|aim|aims|expected|"
+    r"added|add|adding|built|build|building|completed|complete|created|create|launched|launch|achieve|reach|"
+    r"increase|increased|grow|growth|rate|total|this|year's|will|can|going|get|got|have|has|had|more|than|"
+    r"over|least|planned|intend|intends|aiming|targeted|projected|pledged|commit|commits|named|listed|"
+    r"at|as|or|from|into|should|be|being|been|brought|bring|so|any|all|each|per|our|their|they|we|you|i|"
+    r"cent|percentage|level|amount|figure|size|scale|capacity|value|some|mean|means|meaning)\b|[?!.,;:\"'“”]"
 )
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:年|\b)")
 _OTHER_YEAR_WORDS = re.compile(r"去年|前年|明年|后年|上一年|上年度|last year|next year|previous year", re.I)
+# Other places people compare with; a place the plan itself names (常州卫校) is not "other".
 _PLACE_ZH = re.compile(
-    r"((?:[\u4e00-\u9fff](?<![{}])){{2}}(?:区|县|市|省|镇))".format(
-        "个哪些的在这那每各本该全新城园社小片街示范验行先开高老大此其我你他里内外上下中市区县"
-    )
+    r"(天宁|新北|武进|金坛|溧阳|常州市|江阴|宜兴|昆山|常熟|张家港|太仓|苏州|无锡|南京|上海|北京|杭州|"
+    r"深圳|广州|南通|扬州|镇江|泰州|徐州|连云港|淮安|盐城|宿迁|合肥|宁波)(?:区|市|县)?"
 )
 _PLACE_EN = re.compile(
     r"\b([A-Z][a-z]+)(?:'s)? (?i:district|county|city|province|town)\b|\b(?i:district|city) of ([A-Z][a-z]+)"
 )
 _HOME_EN = {"zhonglou"}
-_GENERIC_PLACE_ZH = {
-    "全区",
-    "城区",
-    "辖区",
-    "本区",
-    "该区",
-    "园区",
-    "社区",
-    "小区",
-    "片区",
-    "街区",
-    "本市",
-    "全市",
-    "城市",
-}
 
 
 @dataclass(frozen=True)
@@ -83,12 +75,15 @@ class Intent:
     topic: str  # the question with question words removed
     multi: bool  # asks about several things ("科小和高企各多少家?")
     asserted: frozenset[str]  # numbers the question states (false-premise check)
+    units: frozenset[str] = frozenset()  # units asked for or stated ("多少公里" → 公里)
     followup: bool = False
 
 
 def question_kind(text: str) -> Kind:
     english = is_english(text)
     if (_DEFINITION_EN if english else _DEFINITION_ZH).search(text.lower() if english else text):
+        return "definition"
+    if not english and re.search(r"是什么[?？]?$", text) and not _FIGURE_ZH.search(text):
         return "definition"
     if asserted_numbers(text) and (_YESNO_EN if english else _YESNO_ZH).search(
         text.strip().lower() if english else text
@@ -124,6 +119,48 @@ def asserted_numbers(text: str) -> frozenset[str]:
     return frozenset(n for n in number_tokens(text) if not _YEAR.fullmatch(n) and not _YEAR.match(n + "年"))
 
 
+_ASKED_UNIT_ZH = re.compile(
+    r"(?:多少|几)(场次|公里|公顷|兆瓦|PB|亿元|万元|个(?!(?:百分)?点)|家|所|部|条|座|户|场|名)"
+)
+_ASKED_PERCENT_ZH = re.compile(r"(?:多少|几)个?(?:百分)?点|百分之几|百分比|比重|占比|多少%")
+_MONEY_ZH = re.compile(r"多少钱|金额|投资额|总投资|资金规模|多少元")
+_UNIT_EN = re.compile(
+    r"(?:\d[\d,.]*\s*|how many\s+)(mw|megawatts?|hectares?|ha|km|kilomet(?:er|re)s?|%|percent|pb|yuan)\b",
+    re.I,
+)
+_UNITS_FROM_EN = {
+    "mw": "兆瓦",
+    "megawatt": "兆瓦",
+    "hectare": "公顷",
+    "ha": "公顷",
+    "km": "公里",
+    "kilometer": "公里",
+    "kilometre": "公里",
+    "%": "%",
+    "percent": "%",
+    "pb": "PB",
+    "yuan": "元",
+}
+MONEY_UNITS = frozenset({"元", "亿元", "万元", "亿"})
+
+
+def asked_units(text: str) -> frozenset[str]:
+    """Units a question asks for or states: "多少公里" → 公里, "50 MW" → 兆瓦, "多少钱" → money."""
+    if is_english(text):
+        found = {
+            _UNITS_FROM_EN[m.group(1).lower().rstrip("s")]
+            for m in _UNIT_EN.finditer(text)
+            if m.group(1).lower().rstrip("s") in _UNITS_FROM_EN
+        }
+        return frozenset(found)
+    found = set(_ASKED_UNIT_ZH.findall(text)) | {f.unit for f in find_figures(fold(text))}
+    if _MONEY_ZH.search(text):
+        found |= MONEY_UNITS
+    if _ASKED_PERCENT_ZH.search(text):
+        found.add("%")
+    return frozenset(found)
+
+
 def is_multi(text: str) -> bool:
     """Several things asked at once: a conjunction between topics, or two question words."""
     if is_english(text):
@@ -152,6 +189,7 @@ def analyse(text: str, history: Sequence[tuple[str, str]] = ()) -> Intent:
         kind=kind,
         topic=topic_of(effective),
         multi=kind in ("figure", "fact") and is_multi(effective),
+        units=asked_units(effective),
         asserted=asserted,
         followup=followup,
     )
@@ -169,9 +207,9 @@ def out_of_scope(text: str, corpus_text: str) -> str | None:
     if years or _OTHER_YEAR_WORDS.search(text):
         label = "、".join(sorted(years)) + "年" if years else "其他年份"
         return f"year:{label}"
-    for place in _PLACE_ZH.findall(text):
-        if place not in _GENERIC_PLACE_ZH and place not in corpus_text and "钟楼" not in place:
-            return f"place:{place}"
+    for match in _PLACE_ZH.finditer(text):
+        if match.group(0) not in corpus_text:
+            return f"place:{match.group(0)}"
     for match in _PLACE_EN.finditer(text):
         name = (match.group(1) or match.group(2) or "").lower()
         if name and name not in _HOME_EN:

@@ -1,0 +1,138 @@
+"""The topical terms of a question, in the plan's own words, and how much each one weighs.
+
+Chinese: jieba words plus the plan's term for common variants (高新技术企业 → 高企, from
+corpus/synonyms.zh.tsv); English: the plan terms the lexicon gives. A term the plan never
+uses weighs most, so a question about something absent (5G基站) does not match by accident.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from assistant.answer.english import Lexicon
+from assistant.answer.intent import topic_of
+from assistant.text import fold
+
+SYNONYMS_FILE = "synonyms.zh.tsv"
+# Words that say what kind of quantity is asked, not what it is about.
+_MEASURE_WORDS = frozenset(
+    "面积 数量 规模 比例 金额 总数 数目 水平 情况 方面 内容 项目 工作 具体 分别 已经 一共 计划 大概 左右 以上 "
+    "多少 多大 几个 增加 增长 达到 实现 新增 提高 完成 推进 开展 建设 打造 区里 我们 "
+    "增速 增幅 增长率 多出 这块 那块 这方面 个点 百分点 目标 指标 预期 要求 今年 全年 年内".split()
+)
+_COUNTED = re.compile(
+    r"^[一二两三四五六七八九十几多]+[项个类种条家所]$"
+)  # "三项", "两个": a count, not a topic
+_ASCII_WORD = re.compile(r"[a-z][a-z0-9]+")
+UNKNOWN_EN_WEIGHT = 2.5  # an English word the lexicon does not know: likely a paraphrase, maybe a new topic
+
+
+@dataclass(frozen=True)
+class Term:
+    """One thing the question is about, with the spellings that count as a match."""
+
+    forms: tuple[str, ...]
+    weight: float
+
+    def found_in(self, folded_text: str) -> bool:
+        return any(form in folded_text for form in self.forms)
+
+
+def _load_synonyms(corpus_dir: Path) -> dict[str, tuple[str, ...]]:
+    path = corpus_dir / SYNONYMS_FILE
+    table: dict[str, tuple[str, ...]] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+            variant, _, terms = line.partition("\t")
+            if variant and terms:
+                table[fold(variant)] = tuple(fold(t) for t in terms.split("|") if t)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _jieba():  # noqa: ANN202 - jieba has no types
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+class TermExtractor:
+    """Turns a question into weighted ``Term``s, weights from how rare a form is among clauses."""
+
+    def __init__(self, clause_texts: Sequence[str], corpus_dir: Path, lexicon: Lexicon) -> None:
+        self._clauses = [fold(t) for t in clause_texts]
+        self._synonyms = _load_synonyms(corpus_dir)
+        self._lexicon = lexicon
+
+    @cached_property
+    def unseen_weight(self) -> float:
+        return math.log(1 + len(self._clauses) / 0.5)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one extractor per answerer, lives as long as it
+    def weight(self, form: str) -> float:
+        df = sum(1 for c in self._clauses if form in c)
+        return math.log(1 + len(self._clauses) / (df + 0.5))
+
+    def _term(self, forms: Sequence[str]) -> Term:
+        forms = tuple(dict.fromkeys(f for f in forms if f))
+        seen = [self.weight(f) for f in forms if self.weight(f) < self.unseen_weight]
+        return Term(forms, min(seen) if seen else self.unseen_weight)
+
+    def terms(self, question: str, lang: str) -> list[Term]:
+        if lang == "en":
+            return self._english(question)
+        topic = re.sub(r"\d+(?:\.\d+)?", " ", topic_of(question))
+        terms: list[Term] = []
+        covered = topic
+        for variant, plan_terms in sorted(self._synonyms.items(), key=lambda kv: -len(kv[0])):
+            if variant in covered:
+                terms.append(self._term((variant, *plan_terms)))
+                covered = covered.replace(variant, " ")
+        for word in _jieba().lcut(covered):
+            word = word.strip()
+            if (
+                len(word) >= 2
+                and word not in _MEASURE_WORDS
+                and not word.isdigit()
+                and not _COUNTED.match(word)
+            ):
+                terms.append(self._term((word,)))
+        return _unique(terms)
+
+    def _english(self, question: str) -> list[Term]:
+        terms = [self._term((fold(t),)) for t in self._lexicon.translate_terms(question)]
+        # Latin words the plan itself uses (QFLP, GDP, AI) count as they are. When the lexicon
+        # knows nothing of the question, its unknown words count as absent from the plan.
+        unknown = []
+        for word in _ASCII_WORD.findall(topic_of(question)):
+            if self.weight(word) < self.unseen_weight:
+                terms.append(self._term((word,)))
+            elif len(word) > 2 and not self._lexicon.translate_terms(word):
+                unknown.append(Term((word,), UNKNOWN_EN_WEIGHT))
+        return _unique(terms if terms else unknown)
+
+
+def coverage(terms: Sequence[Term], folded_text: str) -> float:
+    """The weighted share of ``terms`` found in the text (0 when there are no terms)."""
+    total = sum(t.weight for t in terms)
+    if not total:
+        return 0.0
+    return sum(t.weight for t in terms if t.found_in(folded_text)) / total
+
+
+def _unique(terms: list[Term]) -> list[Term]:
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for t in terms:
+        if t.forms not in seen:
+            seen.add(t.forms)
+            out.append(t)
+    return out

@@ -1,0 +1,72 @@
+"""``assistant eval`` and ``assistant bench``: argument handling and printing, nothing else.
+
+The work is in runner/report (eval) and bench; both accept an injected ``Assistant`` for tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from assistant.api import Assistant
+from assistant.evaluation.dataset import DEFAULT_DATASET, load_dataset
+from assistant.evaluation.gate import check_gate, load_thresholds
+from assistant.evaluation.report import summary_text, to_json, write_report
+from assistant.evaluation.runner import evaluate
+from assistant.index import TerminalProgress
+
+
+class _Bar:
+    """One tqdm bar per system on stderr, so stdout stays the report."""
+
+    def __init__(self) -> None:
+        self._bars: dict[str, Any] = {}
+
+    def __call__(self, name: str, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        if name not in self._bars:
+            self._bars[name] = tqdm(total=total, desc=f"Asking ({name})", unit="q", file=sys.stderr)
+        bar = self._bars[name]
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+
+def run_eval(args: argparse.Namespace, assistant: Assistant | None = None) -> int:
+    """Score the assistant (and the baseline) on a dataset; exit 0 whatever the scores."""
+    path = args.dataset or DEFAULT_DATASET
+    items = load_dataset(path)
+    thresholds = load_thresholds()
+    assistant = assistant or Assistant(progress=TerminalProgress())
+    run = evaluate(
+        assistant,
+        items,
+        mode=args.mode,
+        baseline=args.baseline,
+        progress=None if args.json else _Bar(),
+        dataset=str(path),
+    )
+    failures = check_gate(run.ours.metrics, thresholds)
+    written = write_report(run, args.report, thresholds, failures) if args.report else []
+    if args.json:
+        print(json.dumps(to_json(run, thresholds, failures), ensure_ascii=False, indent=2))
+    else:
+        print(summary_text(run, failures))
+        for path_written in written:
+            print(f"wrote {path_written}")
+    return 0
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    """Ingest, cold start, warm latency and memory for ours and the baseline, in one process."""
+    from assistant.evaluation.bench import bench_table, benchmark
+
+    result = benchmark(queries=args.queries, dataset=getattr(args, "dataset", None) or DEFAULT_DATASET)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(bench_table(result))
+    return 0
