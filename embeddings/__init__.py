@@ -10,13 +10,13 @@ from collections.abc import Callable
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.errors import ConfigError
 from embeddings.base import IdentifiedEmbeddings
 
 __all__ = ["BACKENDS", "IdentifiedEmbeddings", "get_embeddings"]
 
 
 def _e5_small(model: str | None) -> IdentifiedEmbeddings:
+    from assistant.errors import ConfigError
     from embeddings.e5 import E5SmallEmbeddings
 
     if model:
@@ -25,6 +25,7 @@ def _e5_small(model: str | None) -> IdentifiedEmbeddings:
 
 
 def _sentence_transformers(model: str | None) -> IdentifiedEmbeddings:
+    from assistant.errors import ConfigError
     from embeddings.sentence_transformers import SentenceTransformerEmbeddings
 
     if not model:
@@ -40,6 +41,8 @@ BACKENDS: dict[str, Callable[[str | None], IdentifiedEmbeddings]] = {
 
 def get_embeddings(spec: str) -> Embeddings:
     """Resolve a backend spec such as ``e5-small`` or ``sentence-transformers:all-MiniLM-L6-v2``."""
+    from assistant.errors import ConfigError  # imported here: assistant imports this package
+
     provider, _, model = spec.strip().partition(":")
     try:
         factory = BACKENDS[provider]

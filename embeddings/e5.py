@@ -6,7 +6,7 @@ The default backend: Chinese and English queries against Chinese passages, fully
 from __future__ import annotations
 
 import hashlib
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -49,4 +49,8 @@ class E5SmallEmbeddings(IdentifiedEmbeddings):
         return vectors
 
     def embed_query(self, text: str) -> list[float]:
-        return self._model.query(text).tolist()
+        return list(self._query_vector(text))
+
+    @lru_cache(maxsize=512)  # noqa: B019 - the retriever and the answerer embed the same question
+    def _query_vector(self, text: str) -> tuple[float, ...]:
+        return tuple(self._model.query(text).tolist())

@@ -39,6 +39,7 @@ FIGURE_MARGIN = 0.35  # a sentence with a figure may score this much below the b
 MIN_COVERAGE = 0.45  # below this weighted share of its terms in the best sentence, the plan does not say
 MIN_SIMILARITY_EN = 0.82  # an English question the lexicon cannot read must be at least this close
 MAX_SPAN = 60  # longest quote built from a topical clause to its figure clause
+MAX_FACT_SPAN = 70  # longest quote of a fact: its clause and what follows in the sentence
 
 _SENTENCE_END = re.compile(r"[。；;!！?？]")
 
@@ -183,7 +184,7 @@ class ExtractiveAnswerer:
         scope = out_of_scope(intent.text, self._corpus_text)
         if scope or not candidates:
             return self._refuse(intent, candidates, docs, reason=scope or "topic")
-        if intent.kind == "definition" or self._names_glossary_term(intent):
+        if intent.kind == "definition" or (intent.kind == "fact" and self._asks_about_term(intent)):
             defined = self._definition(intent, candidates)
             if defined:
                 return defined
@@ -200,7 +201,7 @@ class ExtractiveAnswerer:
             if intent.multi:
                 spans += self._more_parts(terms, spans, [c for c in candidates if c.has_figure])
             return self._quote(intent, spans)
-        spans = [self._span(best)]
+        spans = [self._fact_span(best, candidates)]
         if intent.multi:
             spans += self._more_parts(terms, spans, candidates)
         return self._quote(intent, spans)
@@ -246,6 +247,16 @@ class ExtractiveAnswerer:
             return topical.paragraph_id, topical.start, topical.end
         return figure.paragraph_id, min(topical.start, figure.start), figure.end
 
+    def _fact_span(self, best: Candidate, candidates: Sequence[Candidate]) -> tuple[str, int, int]:
+        """A fact is often listed after its subject: quote on to the sentence end, within MAX_FACT_SPAN."""
+        end = best.end
+        for c in sorted(candidates, key=lambda c: c.start):
+            if c.paragraph_id == best.paragraph_id and c.sentence == best.sentence and c.start >= end:
+                if c.end - best.start > MAX_FACT_SPAN:
+                    break
+                end = c.end
+        return best.paragraph_id, best.start, end
+
     def _more_parts(
         self, terms: Sequence[Term], chosen: list[tuple[str, int, int]], pool: Sequence[Candidate]
     ) -> list[tuple[str, int, int]]:
@@ -264,8 +275,11 @@ class ExtractiveAnswerer:
                 covered += " " + clause
         return extra
 
-    def _names_glossary_term(self, intent: Intent) -> bool:
-        return self._glossary_match(intent) is not None
+    def _asks_about_term(self, intent: Intent) -> bool:
+        """A question naming a glossary term and asking nothing more specific ("三先三后原则呢?")."""
+        return self._glossary_match(intent) is not None and not re.search(
+            r"哪|谁|which|who|where", intent.text, re.I
+        )
 
     def _glossary_match(self, intent: Intent) -> str | None:
         asked = fold(intent.text)
@@ -296,7 +310,11 @@ class ExtractiveAnswerer:
     def _quote(self, intent: Intent, spans: Sequence[tuple[str, int, int]]) -> Answer:
         quotes = [(pid, self._quote_text(pid, a, b)) for pid, a, b in spans]
         citations = merge_citations([cite(self.corpus, pid, q) for pid, q in quotes])
-        lines = [messages.quote_line(intent.lang, q, pid, _english_figures(q)) for pid, q in quotes]
+        figures = intent.kind in ("figure", "trap")
+        lines = [
+            messages.quote_line(intent.lang, q, pid, _english_figures(q) if figures else [])
+            for pid, q in quotes
+        ]
         return _answer(intent, "\n".join(lines), citations)
 
     def _judge(self, intent: Intent, span: tuple[str, int, int]) -> Answer:

@@ -24,6 +24,9 @@ _DEFINITION_EN = re.compile(
 _FIGURE_ZH = re.compile(
     r"多少|几|多大|多高|多长|目标|指标|比重|占比|增长|增速|规模|数量|幅度|百分之|比例|排名|名次|达到"
 )
+_QUANTITY_ZH = re.compile(r"多少|(?<!哪)几(?!栋|座楼)|多大|多高|多长|比重|占比|百分|增速|幅度|排名|名次|前几")
+_WHICH_ZH = re.compile(r"哪|什么|谁|何处")
+_WHICH_EN = re.compile(r"^(?:which|who|where|what (?:kind|type|title|name|standard))\b")
 _FIGURE_EN = re.compile(
     r"\bhow (?:many|much|big|large|far|high)\b|\btarget|\bgoal|\bpercent|\bshare\b|\bgrowth|\bnumber of\b|\brank|\bcapacity|\bscale\b|\bsize\b"
 )
@@ -89,7 +92,9 @@ def question_kind(text: str) -> Kind:
         text.strip().lower() if english else text
     ):
         return "trap"
-    if (_FIGURE_EN if english else _FIGURE_ZH).search(text.lower() if english else text):
+    if english:
+        return "figure" if _FIGURE_EN.search(text.lower()) and not _WHICH_EN.search(text.lower()) else "fact"
+    if _QUANTITY_ZH.search(text) or (_FIGURE_ZH.search(text) and not _WHICH_ZH.search(text)):
         return "figure"
     return "fact"
 

@@ -22,9 +22,7 @@ from assistant.text import fold
 SYNONYMS_FILE = "synonyms.zh.tsv"
 # Words that say what kind of quantity is asked, not what it is about.
 _MEASURE_WORDS = frozenset(
-    "面积 数量 规模 比例 金额 总数 数目 水平 情况 方面 内容 项目 工作 具体 分别 已经 一共 计划 大概 左右 以上 "
-    "多少 多大 几个 增加 增长 达到 实现 新增 提高 完成 推进 开展 建设 打造 区里 我们 "
-    "增速 增幅 增长率 多出 这块 那块 这方面 个点 百分点 目标 指标 预期 要求 今年 全年 年内".split()
+    ["面积", "数量", "规模", "比例", "金额", "总数", "数目", "水平", "情况", "方面", "内容", "项目", "工作", "具体", "分别", "已经", "一共", "计划", "大概", "左右", "以上", "多少", "多大", "几个", "增加", "增长", "达到", "实现", "新增", "提高", "完成", "推进", "开展", "建设", "打造", "区里", "我们", "增速", "增幅", "增长率", "多出", "这块", "那块", "这方面", "个点", "百分点", "目标", "指标", "预期", "要求", "今年", "全年", "年内"]
 )
 _COUNTED = re.compile(
     r"^[一二两三四五六七八九十几多]+[项个类种条家所]$"
@@ -56,7 +54,7 @@ def _load_synonyms(corpus_dir: Path) -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
-def _jieba():  # noqa: ANN202 - jieba has no types
+def _jieba():
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
