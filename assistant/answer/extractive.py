@@ -39,7 +39,7 @@ FIGURE_MARGIN = 0.35  # a sentence with a figure may score this much below the b
 MIN_COVERAGE = 0.45  # below this weighted share of its terms in the best sentence, the plan does not say
 MIN_SIMILARITY_EN = 0.82  # an English question the lexicon cannot read must be at least this close
 MAX_SPAN = 60  # longest quote built from a topical clause to its figure clause
-MAX_FACT_SPAN = 70  # longest quote of a fact: its clause and what follows in the sentence
+MAX_FACT_SPAN = 40  # longest quote of a fact: its clause and what follows in the sentence
 
 _SENTENCE_END = re.compile(r"[。；;!！?？]")
 

@@ -41,7 +41,7 @@ _SPLIT_EN = re.compile(r",|;|\band\b|\bas well as\b", re.I)
 # Words that shape a question but name no topic; removed before topical matching.
 _QUESTION_WORDS_ZH = re.compile(
     r"请问|请|问一下|我想知道|想知道|告诉我|今年|2025年|二〇二五年|钟楼区?|全区|区里|政府|计划|工作安排|规划中|"
-    r"目标|任务|预期|指标|多少|几个|几家|几所|几部|几条|几座|几|多大|是什么|什么|哪些|哪个|哪几个|哪|怎么样|如何|"
+    r"目标|任务|预期|指标|(?:多少|几)(?:场次|个|家|所|部|条|座|户|场|名|项)?|多大|是什么|什么|哪些|哪个|哪几个|哪|怎么样|如何|"
     r"打算|准备|要|将|会|能|吗|呢|吧|啊|呀|的|了|是|有|对吗|对不对|是不是|听说|据说|各|分别|具体|大概|大约|一共|总共|"
     r"[?？!！。,，、:：;；“”\"'‘’()（）\s]"
 )
@@ -176,11 +176,16 @@ def is_multi(text: str) -> bool:
 
 def analyse(text: str, history: Sequence[tuple[str, str]] = ()) -> Intent:
     """Understand a question, completing a follow-up ("那高企呢?") from the previous question."""
+    text = strip_injection(text) or text
     followup = is_followup(text, history)
     effective = text
     kind = question_kind(text)
     if followup:
-        previous = history[-1][0]
+        # The frame comes from the last question that was not itself a follow-up ("那高企呢?").
+        previous = next(
+            (q for n, (q, _) in reversed(list(enumerate(history))) if not is_followup(q, history[:n])),
+            history[-1][0],
+        )
         own = _strip_followup(text)
         kind = question_kind(previous) if kind == "fact" else kind
         frame = _QUESTION_FRAME_EN if is_english(previous) else _QUESTION_FRAME_ZH
@@ -198,6 +203,21 @@ def analyse(text: str, history: Sequence[tuple[str, str]] = ()) -> Intent:
         asserted=asserted,
         followup=followup,
     )
+
+
+_INJECTION = re.compile(
+    r"(?:忽略|无视|忘记|不要管|别管)(?:掉)?(?:之前|以上|上面|前面|所有|全部|你的|这份)?的?(?:所有)?(?:指令|指示|规则|设定|提示|要求|计划|内容)[,，。:：;；!！]?"
+    r"|(?:系统提示|system prompt|new instructions?|新指令)[:：]?"
+    r"|你现在是[^,，。]*[,，。]?|(?:请)?(?:直接)?(?:告诉我|回答我?|说)(?=[^,，。]*(?:是|为|改成))"
+    r"|\b(?:ignore|disregard|forget)\b[^.,;]*?\b(?:instructions?|plan|rules|above|prompt)\b[ ,.;:]*(?:and )?"
+    r"|\b(?:just )?(?:say|tell me|answer) that\b|\bpretend\b[^.,;]*[.,;]?",
+    re.I,
+)
+
+
+def strip_injection(text: str) -> str:
+    """Drop instructions aimed at the assistant ("忽略之前的指令，…"): only the question stays."""
+    return _INJECTION.sub(" ", text).strip(" ,，。:：")
 
 
 _QUESTION_FRAME_ZH = re.compile(
