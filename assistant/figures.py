@@ -26,11 +26,11 @@ UNITS_EN: dict[str, tuple[str, str]] = {
     "PB": ("PB", "PB"),
     "%": ("%", "%"),
     "个": ("", ""),
-    "家": ("company", "companies"),
+    "家": ("", ""),  # companies, factories, venues…: the clause says which
     "所": ("school", "schools"),
     "部": ("lift", "lifts"),
-    "条": ("item", "items"),
-    "座": ("park", "parks"),
+    "条": ("", ""),
+    "座": ("", ""),
     "户": ("household", "households"),
     "名": ("place (rank)", "place (rank)"),
     "项": ("item", "items"),
@@ -56,7 +56,7 @@ QUALIFIERS_EN: dict[str, str] = {
 _PREFIX = "超|约|破|达|前|近"
 _SUFFIX = "以上|左右|以内"
 _UNIT = "|".join(sorted(UNITS_EN, key=len, reverse=True))
-_NUMBER = r"\d+(?:\.\d+)?(?:\s*[-~～—–]\s*\d+(?:\.\d+)?)?"
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*[-~～—–]\s*\d+(?:\.\d+)?)?"  # "1,000户" whole
 
 FIGURE_PATTERN = re.compile(
     rf"(?P<prefix>{_PREFIX})?"
@@ -85,7 +85,7 @@ class Figure:
     @property
     def value(self) -> float | None:
         """The (lower) numeric value, when written in digits."""
-        match = re.match(r"\d+(?:\.\d+)?", self.number)
+        match = re.match(r"\d+(?:\.\d+)?", self.number.replace(",", ""))
         return float(match.group(0)) if match else None
 
 
@@ -120,7 +120,7 @@ _CN_DIGITS = {
     "九": 9,
 }
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
-_CN_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
+CHINESE_NUMERAL_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 
 
 def _cn_to_number(run: str) -> int:
@@ -150,7 +150,7 @@ def number_tokens(text: str, *, chinese_numerals: bool = False) -> set[str]:
     folded = _THOUSANDS.sub("", unicodedata.normalize("NFKC", text))
     tokens = {_canonical(t) for t in _DIGITS.findall(folded)}
     if chinese_numerals:
-        tokens |= {str(_cn_to_number(run)) for run in _CN_RUN.findall(folded)}
+        tokens |= {str(_cn_to_number(run)) for run in CHINESE_NUMERAL_RUN.findall(folded)}
     return tokens
 
 

@@ -58,6 +58,11 @@ def highlight(text: str, quote: str) -> str:
     return "".join(pieces)
 
 
+def _inline(text: str) -> str:
+    """Escaped text on one line: a blank line would end the Markdown HTML block around it."""
+    return "<br>".join(escape(line) for line in text.splitlines()) if text else ""
+
+
 def _tags_to_chips(escaped: str) -> str:
     return _CITE_TAG.sub(lambda m: f'<span class="cite-tag">{m.group(1)}</span>', escaped)
 
@@ -67,7 +72,7 @@ def answer_html(answer: Answer) -> str:
 
     One line per block and no blank lines, so the chat's Markdown renderer passes it through.
     """
-    body = _tags_to_chips(escape(answer.text))
+    body = _tags_to_chips(_inline(answer.text))
     if answer.abstained:
         blocks = [f'<div class="zl-abstain" role="note">ⓘ {body}</div>']
         label = "Nearest paragraphs" if answer.lang == "en" else "最接近的段落"
@@ -85,7 +90,7 @@ def answer_html(answer: Answer) -> str:
 def streaming_html(pieces: Sequence[str]) -> str:
     """A bot message while the answer is still arriving (replaced by :func:`answer_html`)."""
     text = "".join(pieces)
-    return f'<div class="zl-answer zl-pending">{escape(text) if text else "…"}</div>'
+    return f'<div class="zl-answer zl-pending">{_inline(text) or "…"}</div>'
 
 
 def error_html(message: str) -> str:

@@ -11,6 +11,7 @@ so the pieces still join to the final text.) Unverified model text is never yiel
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import closing
@@ -49,6 +50,13 @@ if TYPE_CHECKING:
 NOT_FOUND_TOKEN = "NOT_IN_PLAN"  # the model's whole reply when the context does not answer
 HISTORY_TURNS = 2  # previous (question, answer) turns shown to the model for follow-ups
 HISTORY_CHARS = 400  # each previous question or answer is cut to this many characters
+# A reply that says the plan does not answer, in words instead of the token: the extractive
+# answerer's refusal (with the nearest paragraphs and abstained=True) is the better answer.
+_REFUSAL = re.compile(
+    r"计划中?(?:并)?(?:没有|未)(?:提到|提及|涉及|说明)|\b(?:plan|context) does(?: not|n't) (?:say|mention|specify)"
+    r"|\bnot (?:mentioned )?in the plan\b",
+    re.IGNORECASE,
+)
 _HOLD = ("[", "【", "”", "’", "」", "』", ")", "）")  # a sentence's citation or quote may follow
 
 
@@ -134,6 +142,7 @@ class ClaimGate:
         self.released = 0  # characters of ``text`` already yielded
         self.checked = 0  # characters of ``text`` verified sentence by sentence
         self.cited = False
+        self.refused = False
         self.problems: tuple[str, ...] = ()
         self.verify_ms = 0.0
 
@@ -143,7 +152,7 @@ class ClaimGate:
 
     @property
     def not_found(self) -> bool:
-        return NOT_FOUND_TOKEN in self.raw
+        return self.refused or NOT_FOUND_TOKEN in self.raw
 
     @property
     def stopped(self) -> bool:
@@ -165,6 +174,9 @@ class ClaimGate:
             offset += len(claim)
             if offset <= self.checked:
                 continue
+            if _REFUSAL.search(claim):
+                self.refused = True
+                break
             problems = self._check(claim)
             if problems:
                 self.problems = tuple(problems)
@@ -176,6 +188,7 @@ class ClaimGate:
 
     def finish(self) -> str | None:
         """Verify the whole reply; the rest of it to show, or ``None`` when it fails."""
+        self.refused = self.refused or bool(_REFUSAL.search(self.text))
         if self.stopped:
             return None
         started = time.perf_counter()
@@ -237,14 +250,8 @@ def answer_with_llm(
                         yield piece
                     if gate.stopped:
                         break
-    except (openai.APITimeoutError, httpx.TimeoutException):
-        failure = f"LLM server at {settings.llm_base_url} timed out after {settings.llm_timeout_s:g} s; showing the extractive answer."
-    except (openai.APIConnectionError, httpx.TransportError) as exc:
-        failure = f"LLM server unreachable at {settings.llm_base_url} ({type(exc).__name__}); showing the extractive answer."
-    except openai.APIStatusError as exc:
-        failure = f"LLM server at {settings.llm_base_url} returned HTTP {exc.status_code}; showing the extractive answer."
-    except openai.APIError as exc:
-        failure = f"LLM call failed ({type(exc).__name__}: {exc}); showing the extractive answer."
+    except (openai.APIError, httpx.TransportError) as exc:
+        failure = _failure_note(settings, exc)
     timings["llm"] = _ms(llm_started) if llm_started is not None else 0.0
     rest: str | None = None
     if failure is None and gate is not None:
@@ -296,6 +303,22 @@ def _fallback(
     if not released:
         yield final.text
     yield final
+
+
+def _failure_note(settings: Settings, exc: Exception) -> str:
+    """What went wrong with the server, for ``Answer.notes``."""
+    url = settings.llm_base_url
+    if isinstance(exc, openai.APITimeoutError | httpx.TimeoutException):
+        what = f"LLM server at {url} timed out after {settings.llm_timeout_s:g} s"
+    elif isinstance(exc, openai.APIConnectionError):
+        what = f"LLM server unreachable at {url}"
+    elif isinstance(exc, httpx.TransportError):  # raised while reading the stream, past the client's wrapping
+        what = f"LLM server at {url} broke off its reply ({type(exc).__name__})"
+    elif isinstance(exc, openai.APIStatusError):
+        what = f"LLM server at {url} returned HTTP {exc.status_code}"
+    else:
+        what = f"LLM call failed ({type(exc).__name__}: {exc})"
+    return f"{what}; showing the extractive answer."
 
 
 def _note_no_context(settings: Settings) -> str:

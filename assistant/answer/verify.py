@@ -15,15 +15,23 @@ from dataclasses import dataclass
 from assistant.chunking import split_clauses
 from assistant.citations import Citation, cite, merge_citations
 from assistant.corpus import Corpus
-from assistant.figures import _CN_RUN, QUALIFIERS_EN, UNITS_EN, Figure, find_figures, number_tokens
+from assistant.figures import (
+    CHINESE_NUMERAL_RUN,
+    QUALIFIERS_EN,
+    UNITS_EN,
+    Figure,
+    find_figures,
+    number_tokens,
+)
 
 # Our paragraph ID shape, "<doc>/p<NN>" or "<doc>/g<NN>" (see assistant/corpus.py).
 PARAGRAPH_ID = r"[a-z0-9]+(?:[-_][a-z0-9]+)*/[pg]\d{2,}"
 CITATION = re.compile(rf"[\[【]\s*(?P<ids>{PARAGRAPH_ID}(?:\s*[,，;；、]\s*{PARAGRAPH_ID})*)\s*[\]】]")
 _ID = re.compile(PARAGRAPH_ID)
 _BRACKETED = re.compile(r"[\[【][^\[\]【】\n]{0,60}[\]】]")
-# A claim ends after 。！？；!?; (with closing quotes) or an English full stop before a space.
-_CLAIM_END = re.compile(r"[。！？；!?;][”’」』)）]*|(?<=[A-Za-z)\]”\"’%])\.(?=\s)")
+# A claim ends after 。！？!? (with closing quotes) or an English full stop before a space; not
+# at a semicolon, which joins the parts of one sentence ("4 (4个); 2 (2座) … [zl2025/p12]").
+_CLAIM_END = re.compile(r"[。！？!?][”’」』)）]*|(?<=[A-Za-z)\]”\"’%])\.(?=\s)")
 _LEADING_CITATIONS = re.compile(rf"(?:\s*{CITATION.pattern})+")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _UNIT_AFTER = re.compile("|".join(sorted(map(re.escape, UNITS_EN), key=len, reverse=True)))
@@ -210,9 +218,9 @@ def _numbers(text: str) -> list[tuple[int, int, str]]:
     a word ("进一步", "这一点", "三区三线") and not read as one.
     """
     found = []
-    for pattern in (_DIGITS, _CN_RUN):
+    for pattern in (_DIGITS, CHINESE_NUMERAL_RUN):
         for m in pattern.finditer(text):
-            chinese = pattern is _CN_RUN
+            chinese = pattern is CHINESE_NUMERAL_RUN
             if chinese and len(m.group(0)) == 1 and not _UNIT_AFTER.match(text, m.end()):
                 continue
             for token in number_tokens(m.group(0), chinese_numerals=chinese):
