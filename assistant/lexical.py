@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-
-from assistant.text import fold
 
 _RUN = re.compile(r"[\u4e00-\u9fff]+|[a-z]+|\d+(?:\.\d+)?")
 _STOP_BIGRAMS = frozenset({"今年", "多少", "什么", "是否", "哪些", "哪个", "一下", "的是", "计划", "我们"})
@@ -20,10 +19,15 @@ _STOP_BIGRAMS = frozenset({"今年", "多少", "什么", "是否", "哪些", "�
 Tokenizer = Callable[[str], list[str]]
 
 
+def _normalize(text: str) -> str:
+    """NFKC and lower case, spaces kept: ``fold`` would glue English words into one token."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
 def bigram_tokens(text: str) -> list[str]:
     """Chinese runs as characters and overlapping bigrams; Latin words and numbers whole."""
     tokens: list[str] = []
-    for run in _RUN.findall(fold(text)):
+    for run in _RUN.findall(_normalize(text)):
         if run[0] >= "\u4e00":
             tokens.extend(run)
             tokens.extend(b for i in range(len(run) - 1) if (b := run[i : i + 2]) not in _STOP_BIGRAMS)
@@ -39,7 +43,7 @@ def jieba_tokens(text: str) -> list[str]:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    return [t for t in jieba.lcut_for_search(fold(text)) if _RUN.fullmatch(t) or _RUN.match(t)]
+    return [t for t in jieba.lcut_for_search(_normalize(text)) if _RUN.fullmatch(t) or _RUN.match(t)]
 
 
 TOKENIZERS: dict[str, Tokenizer] = {"bigram": bigram_tokens, "jieba": jieba_tokens}

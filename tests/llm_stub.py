@@ -182,6 +182,4 @@ def llm_assistant(shared: Assistant, url: str, **changes: Any) -> Assistant:
     Same corpus, model and data directory, so the same index fingerprint: nothing is rebuilt.
     """
     settings = shared.settings.with_(mode="llm", llm_base_url=url, llm_model="stub").with_(**changes)
-    assistant = Assistant(settings)
-    assistant.__dict__["embeddings"] = shared.embeddings  # loading e5 again would cost seconds
-    return assistant
+    return Assistant(settings, embeddings=shared.embeddings)  # loading e5 again would cost seconds

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from assistant.figures import QUALIFIERS_EN, UNITS_EN, Figure
@@ -37,6 +37,7 @@ class Lexicon:
     entries: dict[tuple[str, ...], tuple[str, ...]]
 
     @classmethod
+    @lru_cache(maxsize=4)
     def load(cls, corpus_dir: Path) -> Lexicon:
         path = corpus_dir / LEXICON_FILE
         entries: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -72,6 +73,10 @@ class Lexicon:
     def translate_terms(self, text: str) -> list[str]:
         """Chinese plan terms for the English phrases in ``text``."""
         return list(dict.fromkeys(t for _, terms in self._matches(text) for t in terms))
+
+    def expand(self, query: str) -> str:
+        """An English query with the plan's Chinese terms appended, for search and scoring."""
+        return f"{query} {' '.join(self.translate_terms(query))}".strip()
 
     def phrases_in(self, text: str) -> list[str]:
         """The English phrases of the lexicon found in ``text`` (stemmed words joined)."""

@@ -156,9 +156,7 @@ class ExtractiveAnswerer:
     def answer(self, question: Question, history: Sequence[tuple[str, str]], started: float) -> Answer:
         timings: dict[str, float] = {}
         intent = analyse(question.text, history)
-        query = intent.text
-        if intent.lang == "en":
-            query = f"{intent.text} {' '.join(self.lexicon.translate_terms(intent.text))}".strip()
+        query = self.lexicon.expand(intent.text) if intent.lang == "en" else intent.text
         t = time.perf_counter()
         docs = self.retriever.invoke(query)
         qvec = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)

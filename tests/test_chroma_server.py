@@ -1,0 +1,137 @@
+"""Specification of the Chroma server path: a real ``chroma run`` holds the index instead of the data dir.
+
+The server is started for this module and killed at the end; an unreachable server is a clear error.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import chromadb
+import pytest
+from chromadb.config import Settings as ChromaSettings
+
+from assistant.api import Assistant
+from assistant.config import Settings
+from assistant.errors import BackendUnavailable
+from assistant.index import PREFIX, connect
+from embeddings import IdentifiedEmbeddings
+
+CHROMA = Path(sys.executable).with_name("chroma")
+STARTUP_TIMEOUT_S = 60.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_heartbeat(port: int, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while True:
+        try:
+            client = chromadb.HttpClient(
+                host="127.0.0.1", port=port, settings=ChromaSettings(anonymized_telemetry=False)
+            )
+            client.heartbeat()
+            return
+        except Exception:  # chromadb raises plain exceptions while the server is still starting
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+class SessionVectors(IdentifiedEmbeddings):
+    """Real e5 vectors: those the session index already computed, the model for any other text.
+
+    Saves re-embedding the whole plan (the slowest step, and not what this module tests).
+    """
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.model = assistant.embeddings
+        self.known: dict[str, list[float]] = {}
+        for collection in (assistant.index.chunks, assistant.index.clauses):
+            got = collection.get(include=["documents", "embeddings"])
+            self.known.update(zip(got["documents"], (list(v) for v in got["embeddings"]), strict=True))
+        self.computed = 0
+
+    @property
+    def identity(self) -> str:
+        return self.model.identity
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.known]
+        if missing:
+            self.known.update(zip(missing, self.model.embed_documents(missing), strict=True))
+            self.computed += len(missing)
+        return [self.known[t] for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.model.embed_query(text)
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
+    """(port, storage path) of a real Chroma server, killed when the module is done."""
+    storage = tmp_path_factory.mktemp("chroma-server")
+    port = free_port()
+    server = subprocess.Popen(
+        [str(CHROMA), "run", "--path", str(storage), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_heartbeat(port, server)
+        yield port, storage
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_the_index_lives_on_the_server_and_answers_searches(
+    chroma_server: tuple[int, Path], tmp_path: Path, assistant: Assistant
+) -> None:
+    port, storage = chroma_server
+    settings = Settings(chroma_host="127.0.0.1", chroma_port=port, data_dir=tmp_path / "data")
+    builder = Assistant(settings, embeddings=SessionVectors(assistant))
+
+    first = builder.ingest()
+    assert first.status == "built"
+    assert first.info.model == assistant.index.info.model
+    assert first.info.fingerprint == assistant.index.info.fingerprint  # same corpus, model, chunker
+    names = {c.name for c in connect(settings).list_collections()}
+    assert {f"{PREFIX}-{first.info.fingerprint[:16]}-{part}" for part in ("chunks", "clauses")} == names
+    assert not (tmp_path / "data" / "chroma").exists()  # nothing went to the embedded store
+    assert any(storage.iterdir())
+
+    docs = Assistant(settings).search("What is the target for rooftop solar?")
+    assert docs[0].metadata["paragraph_id"] == "zl2025/p10"
+    assert "屋顶光伏装机容量20兆瓦以上" in docs[0].page_content
+
+    second = Assistant(settings).ingest()
+    assert second.status == "up to date"
+    assert second.info == first.info
+
+
+def test_an_unreachable_server_names_host_port_and_the_fix(tmp_path: Path) -> None:
+    port = free_port()  # nothing listens there
+    settings = Settings(chroma_host="127.0.0.1", chroma_port=port, data_dir=tmp_path)
+    with pytest.raises(BackendUnavailable) as caught:
+        connect(settings)
+    message = str(caught.value)
+    assert f"127.0.0.1:{port}" in message
+    assert "chroma run" in message
+    with pytest.raises(BackendUnavailable, match=f"127.0.0.1:{port}"):
+        Assistant(settings).search("今年新增多少绿地")
