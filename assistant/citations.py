@@ -5,9 +5,27 @@ Every citation is resolved against the corpus, so an ID that does not exist cann
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant.corpus import Corpus
+
+# The paragraph ID shape, "<doc>/p<NN>" or "<doc>/g<NN>" (see assistant/corpus.py), and the tags an
+# answer cites with: "[zl2025/p12]", "[zl2025/p12, zl2025/g03]", "【zl2025/p12】". Their digits are
+# not figures.
+PARAGRAPH_ID = r"[a-z0-9]+(?:[-_][a-z0-9]+)*/[pg]\d{2,}"
+CITATION_TAG = re.compile(rf"[\[【]\s*(?P<ids>{PARAGRAPH_ID}(?:\s*[,，;；、]\s*{PARAGRAPH_ID})*)\s*[\]】]")
+_ID = re.compile(PARAGRAPH_ID)
+
+
+def cited_ids(text: str) -> list[str]:
+    """The paragraph IDs a text cites, in first-cited order, without repeats."""
+    return list(dict.fromkeys(i for m in CITATION_TAG.finditer(text) for i in _ID.findall(m.group("ids"))))
+
+
+def strip_citation_tags(text: str) -> str:
+    """The text with each citation tag blanked out (same length, so offsets still hold)."""
+    return CITATION_TAG.sub(lambda m: " " * len(m.group(0)), text)
 
 
 @dataclass(frozen=True)

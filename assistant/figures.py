@@ -18,9 +18,10 @@ UNITS_EN: dict[str, tuple[str, str]] = {
     "千瓦": ("kW", "kW"),
     "公顷": ("hectare", "hectares"),
     "公里": ("km", "km"),
-    "亿元": ("× 100 million yuan", "× 100 million yuan"),
-    "万元": ("× 10 thousand yuan", "× 10 thousand yuan"),
-    "万人": ("× 10 thousand people", "× 10 thousand people"),
+    # No digits in a unit's English: every number in an answer must come from the plan.
+    "亿元": ("hundred million yuan", "hundred million yuan"),
+    "万元": ("ten thousand yuan", "ten thousand yuan"),
+    "万人": ("ten thousand people", "ten thousand people"),
     "场次": ("performance/event", "performances/events"),
     "位数": ("-digit", "-digit"),
     "PB": ("PB", "PB"),

@@ -25,6 +25,7 @@ _FIGURE_ZH = re.compile(
     r"多少|几|多大|多高|多长|目标|指标|比重|占比|增长|增速|规模|数量|幅度|百分之|比例|排名|名次|达到"
 )
 _QUANTITY_ZH = re.compile(r"多少|(?<!哪)几(?!栋|座楼)|多大|多高|多长|比重|占比|百分|增速|幅度|排名|名次|前几")
+_ASKING_ZH = re.compile(r"多少|几|什么|哪|怎么|如何|谁|多大|多高|多长")
 _WHICH_ZH = re.compile(r"哪|什么|谁|何处")
 _WHICH_EN = re.compile(r"^(?:which|who|where|what (?:kind|type|title|name|standard))\b")
 _FIGURE_EN = re.compile(
@@ -88,8 +89,10 @@ def question_kind(text: str) -> Kind:
         return "definition"
     if not english and re.search(r"是什么[?？]?$", text) and not _FIGURE_ZH.search(text):
         return "definition"
-    if asserted_numbers(text) and (_YESNO_EN if english else _YESNO_ZH).search(
-        text.strip().lower() if english else text
+    if asserted_numbers(text) and (
+        (_YESNO_EN if english else _YESNO_ZH).search(text.strip().lower() if english else text)
+        # "送戏下乡今年搞100场次?": a statement with a number, asked back, is a yes/no question too
+        or (not english and text.rstrip().endswith(("?", "？")) and not _ASKING_ZH.search(text))
     ):
         return "trap"
     if english:
@@ -208,7 +211,7 @@ def analyse(text: str, history: Sequence[tuple[str, str]] = ()) -> Intent:
 _INJECTION = re.compile(
     r"(?:忽略|无视|忘记|不要管|别管)(?:掉)?(?:之前|以上|上面|前面|所有|全部|你的|这份)?的?(?:所有)?(?:指令|指示|规则|设定|提示|要求|计划|内容)[,，。:：;；!！]?"
     r"|(?:系统提示|system prompt|new instructions?|新指令)[:：]?"
-    r"|你现在是[^,，。]*[,，。]?|(?:请)?(?:直接)?(?:告诉我|回答我?|说)(?=[^,，。]*(?:是|为|改成))"
+    r"|你现在是[^,，。]*[,，。]?|(?:请)?(?:直接)?(?:告诉我|回答我?|(?<![听据小])说)(?=[^,，。]*(?:是|为|改成))"
     r"|\b(?:ignore|disregard|forget)\b[^.,;]*?\b(?:instructions?|plan|rules|above|prompt)\b[ ,.;:]*(?:and )?"
     r"|\b(?:just )?(?:say|tell me|answer) that\b|\bpretend\b[^.,;]*[.,;]?",
     re.I,

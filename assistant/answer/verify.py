@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from assistant.chunking import split_clauses
-from assistant.citations import Citation, cite, merge_citations
+from assistant.citations import CITATION_TAG as CITATION
+from assistant.citations import Citation, cite, cited_ids, merge_citations, strip_citation_tags
 from assistant.corpus import Corpus
 from assistant.figures import (
     CHINESE_NUMERAL_RUN,
@@ -24,10 +25,6 @@ from assistant.figures import (
     number_tokens,
 )
 
-# Our paragraph ID shape, "<doc>/p<NN>" or "<doc>/g<NN>" (see assistant/corpus.py).
-PARAGRAPH_ID = r"[a-z0-9]+(?:[-_][a-z0-9]+)*/[pg]\d{2,}"
-CITATION = re.compile(rf"[\[【]\s*(?P<ids>{PARAGRAPH_ID}(?:\s*[,，;；、]\s*{PARAGRAPH_ID})*)\s*[\]】]")
-_ID = re.compile(PARAGRAPH_ID)
 _BRACKETED = re.compile(r"[\[【][^\[\]【】\n]{0,60}[\]】]")
 # A claim ends after 。！？!? (with closing quotes) or an English full stop before a space; not
 # at a semicolon, which joins the parts of one sentence ("4 (4个); 2 (2座) … [zl2025/p12]").
@@ -65,12 +62,12 @@ class Verification:
 
 def citations_in(text: str) -> list[str]:
     """The paragraph IDs cited as ``[zl2025/p12]`` (or ``[a, b]``, ``【…】``), first-cited order."""
-    return list(dict.fromkeys(i for m in CITATION.finditer(text) for i in _ID.findall(m.group("ids"))))
+    return cited_ids(text)
 
 
 def strip_citations(text: str) -> str:
     """The text with citation tags blanked, so their digits are not read as numbers."""
-    return CITATION.sub(lambda m: " " * len(m.group(0)), text)
+    return strip_citation_tags(text)
 
 
 def split_claims(text: str) -> list[str]:

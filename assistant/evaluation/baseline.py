@@ -23,13 +23,14 @@ from assistant.answer.result import Answer
 from assistant.api import Assistant
 from assistant.corpus import Corpus, Paragraph
 from assistant.corpus import Document as CorpusDocument
+from assistant.evaluation.runner import RECALL_FETCH_K
 from assistant.question import prepare_question
+from embeddings import get_embeddings
 from embeddings.chroma import ChromaEmbeddingFunction
 
 CHUNK_SIZE = 500  # characters: the splitter's textbook setting
 CHUNK_OVERLAP = 50
 TOP_K = 4  # chunks handed to the answer step: LangChain's as_retriever() default
-RECALL_FETCH_K = 10  # chunks ranked for recall@k, as for ours
 
 
 def paragraph_starts(document: CorpusDocument) -> list[tuple[int, Paragraph]]:
@@ -95,26 +96,29 @@ class BaselineRAG:
 
     @classmethod
     def build(cls, assistant: Assistant, *, top_k: int = TOP_K) -> BaselineRAG:
-        """Split and embed the corpus into a fresh in-memory collection (the baseline's ingest)."""
+        """Split and embed the corpus into a fresh in-memory collection (the baseline's ingest).
+
+        Same model, own instance: the backend caches query vectors per instance, and sharing ours
+        would hand the baseline every question ours has already embedded.
+        """
+        embeddings = get_embeddings(assistant.settings.embeddings)
         chunks = split_corpus(assistant.corpus)
         client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
         # Ephemeral clients share one in-memory store per process: a unique name keeps runs apart.
         name = f"baseline-{uuid.uuid4().hex[:12]}"
         client.create_collection(
             name,
-            embedding_function=ChromaEmbeddingFunction(assistant.embeddings, assistant.settings.embeddings),
+            embedding_function=ChromaEmbeddingFunction(embeddings, assistant.settings.embeddings),
         )
         store = Chroma(
             client=client,
             collection_name=name,
-            embedding_function=assistant.embeddings,
+            embedding_function=embeddings,
             create_collection_if_not_exists=False,
         )
         store.add_documents(chunks, ids=[str(c.metadata["chunk_id"]) for c in chunks])
         retriever = store.as_retriever(search_kwargs={"k": top_k})
-        answerer = ExtractiveAnswerer(
-            assistant.corpus, assistant.index.clause_matrix, assistant.embeddings, retriever
-        )
+        answerer = ExtractiveAnswerer(assistant.corpus, assistant.index.clause_matrix, embeddings, retriever)
         return cls(
             client,
             name,

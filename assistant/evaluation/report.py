@@ -34,9 +34,8 @@ HEADLINE: tuple[tuple[str, str, str], ...] = (
     ("latency p50 (ms)", GROUP_ALL, "latency_p50_ms"),
     ("latency p95 (ms)", GROUP_ALL, "latency_p95_ms"),
 )
-# Columns of the per-group table: (header, metric).
+# Columns of the per-group table after n and accuracy (ours, then the baseline's): (header, metric).
 BREAKDOWN: tuple[tuple[str, str], ...] = (
-    ("accuracy", "accuracy"),
     ("cit.prec", "citation_precision"),
     ("cit.rec", "citation_recall"),
     ("faithful", "number_faithfulness"),
@@ -105,14 +104,14 @@ def headline_rows(run: EvalRun) -> tuple[list[str], list[list[str]]]:
 def breakdown_rows(run: EvalRun, groups: Sequence[str]) -> tuple[list[str], list[list[str]]]:
     base = run.baseline
     headers = ["group", "n", "accuracy"] + (["baseline acc."] if base else [])
-    headers += [h for h, _ in BREAKDOWN[1:]]
+    headers += [h for h, _ in BREAKDOWN]
     rows = []
     for group in groups:
         m: Metrics = run.ours.metrics[group]
         row = [group, f"{m['n']:.0f}", fmt(m["accuracy"], "accuracy")]
         if base:
             row.append(fmt(_value(base, group, "accuracy"), "accuracy"))
-        row += [fmt(m[metric], metric) for _, metric in BREAKDOWN[1:]]
+        row += [fmt(m[metric], metric) for _, metric in BREAKDOWN]
         rows.append(row)
     return headers, rows
 
@@ -153,7 +152,8 @@ def summary_text(run: EvalRun, gate_failures: Sequence[str]) -> str:
     n = len(run.ours.results)
     title = f"Eval: {n} items from {run.dataset or 'the dataset'}, mode {run.mode}"
     if run.baseline:
-        title += "; baseline = RecursiveCharacterTextSplitter(500/50) + Chroma dense top-4, same answer step"
+        step = "same answer step" if run.mode == "extractive" else "answering extractively"
+        title += f"; baseline = RecursiveCharacterTextSplitter(500/50) + Chroma dense top-4, {step}"
     parts = [
         title,
         "",
@@ -171,7 +171,7 @@ def summary_text(run: EvalRun, gate_failures: Sequence[str]) -> str:
 
 
 def to_json(run: EvalRun, thresholds: Sequence[Threshold], gate_failures: Sequence[str]) -> dict[str, object]:
-    headers, rows = headline_rows(run)
+    _, rows = headline_rows(run)
     comparison = []
     for (label, group, metric), row in zip(HEADLINE, rows, strict=True):
         entry: dict[str, object] = {"metric": label, "group": group, "key": metric}
@@ -226,7 +226,7 @@ def to_markdown(run: EvalRun, gate_failures: Sequence[str]) -> str:
     if run.baseline:
         parts.append(
             "Baseline: the textbook LangChain RAG — `RecursiveCharacterTextSplitter(chunk_size=500, "
-            "chunk_overlap=50)`, Chroma dense-only top-4, the same embedding model and the same "
+            "chunk_overlap=50)`, Chroma dense-only top-4, the same embedding model and our "
             "extractive answer step. Retrieval recall is over paragraphs for ours, over chunks for the baseline."
         )
     parts += ["", "## Headline", "", md_table(*headline_rows(run)), "", "## Gate", ""]
@@ -265,6 +265,7 @@ def write_chart(run: EvalRun, path: Path) -> None:
     ax.set_xticks(range(len(groups)), [f"{g}\n(n={run.ours.metrics[g]['n']:.0f})" for g in groups])
     ax.set_ylabel("accuracy (%)")
     ax.set_ylim(0, 120)  # headroom so the legend sits above the tallest bar
+    ax.set_yticks(range(0, 101, 20))
     ax.set_title(f"Accuracy by question kind — mode {run.mode}")
     ax.legend(loc="upper right", ncol=len(systems), frameon=False)
     ax.spines[["top", "right"]].set_visible(False)

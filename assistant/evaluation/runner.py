@@ -148,7 +148,7 @@ def score_item(
         text=answer.text,
         abstained=answer.abstained,
         cited=tuple(cited),
-        correct=scoring.is_correct(item.answers, answer.text, answer.abstained),
+        correct=scoring.is_correct(item.answers, answer.text, answer.abstained, trap=item.kind == "trap"),
         missing=tuple(scoring.missing_answers(item.answers, answer.text)),
         precision=scoring.citation_precision(cited_texts, item.evidence) if answered else None,
         recall=scoring.citation_recall(cited_texts, item.evidence) if answered else None,

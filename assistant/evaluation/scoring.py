@@ -10,12 +10,12 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from assistant.citations import Citation
+from assistant.citations import Citation, cited_ids, strip_citation_tags
 from assistant.figures import number_tokens
 from assistant.text import fold
 
-# "[zl2025/p12]", "[zl2025/g10]": the tags an answer cites with; their digits are not figures.
-CITATION_TAG = re.compile(r"\[([\w-]+/[pg]\d+)\]")
+# A trap's premise is false: a right answer says so ("不对。", "No."), as well as giving the figure.
+REJECTION = re.compile(r"不对|不是|并非|有误|\bno\b|\bnot\b", re.I)
 QUOTE_JOINER = " … "  # how merge_citations joins two quotes of one paragraph
 # After fold (NFKC), "１５，０００" is "15,000"; drop the separator as number_tokens does.
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
@@ -23,12 +23,12 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 def strip_tags(text: str) -> str:
     """The answer without its citation tags."""
-    return CITATION_TAG.sub(" ", text)
+    return strip_citation_tags(text)
 
 
 def cited_tags(text: str) -> list[str]:
     """Paragraph IDs the answer text cites, in order, without repeats."""
-    return distinct(CITATION_TAG.findall(text))
+    return cited_ids(text)
 
 
 def normalize(text: str) -> str:
@@ -59,11 +59,15 @@ def missing_answers(answers: Sequence[str], text: str) -> list[str]:
     return [a for a in answers if not answer_found(a, text)]
 
 
-def is_correct(answers: Sequence[str], text: str, abstained: bool) -> bool:
-    """A negative (no answers) is right when refused; any other item when answered with every answer."""
+def is_correct(answers: Sequence[str], text: str, abstained: bool, *, trap: bool = False) -> bool:
+    """A negative (no answers) is right when refused; any other item when answered with every answer.
+
+    A trap (a false premise) must also be rejected: quoting the right figure after "对。" is wrong.
+    """
     if not answers:
         return abstained
-    return not abstained and not missing_answers(answers, text)
+    rejected = REJECTION.search(strip_tags(text)) is not None
+    return not abstained and not missing_answers(answers, text) and (rejected or not trap)
 
 
 def citation_precision(cited_texts: Sequence[str], evidence: Sequence[str]) -> float | None:
