@@ -184,7 +184,7 @@ class Corpus:
 
     @cached_property
     def fingerprint(self) -> str:
-        """Changes whenever any document's text, ID or the manifest changes."""
+        """Changes whenever any document's text or ID changes (the manifest's other fields do not count)."""
         digest = hashlib.sha256()
         for doc in self.documents:
             digest.update(doc.id.encode() + b"\0" + doc.text.encode("utf-8") + b"\0")

@@ -318,7 +318,9 @@ class ExtractiveAnswerer:
     def _judge(self, intent: Intent, span: tuple[str, int, int]) -> Answer:
         pid, a, b = span
         quote = self._quote_text(pid, a, b)
-        stated = {n for f in find_figures(quote) for n in number_tokens(f.number)}
+        # The figure clause ends the quote; an earlier figure in it may be about something else.
+        figures = [f for f in find_figures(quote) if not intent.units or f.unit in intent.units]
+        stated = number_tokens(figures[-1].number) if figures else set()
         correct = bool(intent.asserted) and intent.asserted <= stated
         text = messages.judgement(intent.lang, correct, quote, pid, _english_figures(quote))
         return _answer(intent, text, [cite(self.corpus, pid, quote)])
