@@ -80,6 +80,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     for note in answer.notes:
         print(f"({note})", file=sys.stderr)
     print(answer.text)
+    if answer.abstained and answer.citations:
+        print("  nearest paragraphs / 最接近的段落:")
     for c in answer.citations:
         print(f"  [{c.id}] {c.section}: “{c.quote}”")
     return 0
