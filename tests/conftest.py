@@ -45,6 +45,24 @@ def assistant(settings: Settings) -> Assistant:
     return a
 
 
+@pytest.fixture(scope="session")
+def served_app(assistant: Assistant) -> Iterator[tuple[object, str]]:
+    """The real Gradio page over the session assistant, on a free 127.0.0.1 port: (demo, url)."""
+    import socket
+
+    import app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    demo = app.build_demo(assistant)
+    app.launch(demo, "127.0.0.1", port, block=False)
+    try:
+        yield demo, f"http://127.0.0.1:{port}/"
+    finally:
+        demo.close()
+
+
 @pytest.fixture
 def corpus_copy(tmp_path: Path) -> Iterator[Path]:
     """A private copy of the corpus directory that a test may edit."""

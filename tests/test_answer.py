@@ -178,6 +178,21 @@ def test_injected_instructions_are_dropped_and_the_plan_figure_stands(
     assert "10%" not in answer.text and "500 MW" not in answer.text
 
 
+def test_questions_asked_at_once_get_the_answers_they_get_one_at_a_time(assistant: Assistant) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = [
+        "今年新增多少绿地?",
+        "What is the target for rooftop solar?",
+        "高企要达到多少家?",
+        "公厕新建改造几个?",
+    ] * 3
+    one_at_a_time = [ask(assistant, q).text for q in questions]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        at_once = list(pool.map(lambda q: ask(assistant, q).text, questions))
+    assert at_once == one_at_a_time
+
+
 def test_an_answer_says_how_long_each_stage_took(assistant: Assistant) -> None:
     answer = ask(assistant, "今年新增多少绿地?")
     assert set(answer.timings) == {"retrieve", "answer", "total"}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -18,28 +17,15 @@ import pytest
 from gradio_client import Client
 
 import app
-from assistant import Assistant
 
 pytestmark = pytest.mark.server
 
 TIMEOUT_S = 60
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def served(assistant: Assistant) -> Iterator[tuple[object, str]]:
-    demo = app.build_demo(assistant)
-    port = free_port()
-    app.launch(demo, "127.0.0.1", port, block=False)
-    try:
-        yield demo, f"http://127.0.0.1:{port}/"
-    finally:
-        demo.close()
+def served(served_app: tuple[object, str]) -> tuple[object, str]:
+    return served_app
 
 
 @pytest.fixture

@@ -5,14 +5,10 @@ Screenshots go to tests/artifacts/ (gitignored) for a person to look at.
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-import app
-from assistant import Assistant
 from assistant.targets import extract_targets
 
 pytestmark = pytest.mark.browser
@@ -38,21 +34,9 @@ BOT = '[data-testid="bot"]'
 PANEL = "#zl-source-panel"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def url(assistant: Assistant) -> Iterator[str]:
-    demo = app.build_demo(assistant)
-    port = free_port()
-    app.launch(demo, "127.0.0.1", port, block=False)
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        demo.close()
+def url(served_app: tuple[object, str]) -> str:
+    return served_app[1]
 
 
 @pytest.fixture(scope="module")
