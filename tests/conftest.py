@@ -63,6 +63,16 @@ def served_app(assistant: Assistant) -> Iterator[tuple[object, str]]:
         demo.close()
 
 
+@pytest.fixture(scope="session")
+def stub() -> Iterator[object]:
+    """A scripted OpenAI-compatible server on 127.0.0.1 (tests/llm_stub.py); each test sets its reply."""
+    from llm_stub import ScriptedLLM
+
+    server = ScriptedLLM().start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def corpus_copy(tmp_path: Path) -> Iterator[Path]:
     """A private copy of the corpus directory that a test may edit."""

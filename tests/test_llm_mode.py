@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import socket
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import httpx
@@ -187,13 +187,6 @@ def test_gate_releases_only_verified_sentences(reply: str, streamed: list[str], 
 
 
 # -- the chain against a scripted OpenAI-compatible server ----------------------------------------
-
-
-@pytest.fixture(scope="module")
-def stub() -> Iterator[ScriptedLLM]:
-    server = ScriptedLLM().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")

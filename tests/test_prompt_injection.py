@@ -7,7 +7,6 @@ the attacker, and the verifier must reject the reply so the extractive answer is
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from llm_stub import ScriptedLLM, llm_assistant
@@ -139,13 +138,6 @@ def test_extractive_answer_ignores_the_injection(
     answer = assistant.ask(question, mode="extractive")
     assert answer.mode == "extractive"
     _assert_grounded(answer, assistant, forbidden)
-
-
-@pytest.fixture(scope="module")
-def stub() -> Iterator[ScriptedLLM]:
-    server = ScriptedLLM().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")
