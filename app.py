@@ -25,7 +25,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant import Answer, Assistant, AssistantError, Citation
+from assistant import Answer, Assistant, AssistantError, Citation, load_settings
 from assistant.index import TerminalProgress
 from assistant.targets import Target, extract_targets, filter_targets, to_csv, write_csv
 from assistant.web import (
@@ -44,8 +44,6 @@ from assistant.web import (
 
 log = logging.getLogger("assistant.app")
 
-DEFAULT_HOST = "127.0.0.1"  # local only; put a reverse proxy in front to publish it
-DEFAULT_PORT = 7860
 CONCURRENCY = 2  # answers computed at once (the machine has 2 cores); the rest wait in the queue
 QUEUE_SIZE = 32  # waiting requests beyond this are refused rather than piling up
 MAX_FILE_SIZE = "1kb"  # the page takes no uploads
@@ -331,9 +329,7 @@ def _count(shown: int, total: int) -> str:
     return f"{shown} / {total} 项指标 figures"
 
 
-def launch(
-    demo: gr.Blocks, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, block: bool = True
-) -> None:
+def launch(demo: gr.Blocks, host: str, port: int, *, block: bool = True) -> None:
     """Serve the page with the safe defaults: no share link, a bounded queue, no uploads."""
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     demo.launch(
@@ -349,14 +345,19 @@ def launch(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        settings = load_settings()
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     parser = argparse.ArgumentParser(description="The Zhonglou Plan Assistant web page.")
-    parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST})")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    parser.add_argument("--host", default=settings.host, help=f"address to bind (default {settings.host})")
+    parser.add_argument("--port", type=int, default=settings.port, help=f"port (default {settings.port})")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # Gradio's own startup checks, not news
     try:
-        assistant = Assistant(progress=TerminalProgress())
+        assistant = Assistant(settings, progress=TerminalProgress())
         report = assistant.ingest()
         print(
             f"Index {report.status} ({report.info.chunks} chunks, {report.seconds:.1f}s); loading the model…"

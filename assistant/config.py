@@ -46,6 +46,8 @@ class Settings:
     llm_model: str = "qwen2.5:7b-instruct"
     llm_api_key: str = field(default="not-needed", repr=False)
     llm_timeout_s: float = DEFAULT_LLM_TIMEOUT_S
+    host: str = "127.0.0.1"  # the web page binds here: loopback unless told otherwise
+    port: int = 7860
 
     @property
     def llm_configured(self) -> bool:
@@ -85,6 +87,8 @@ _ENV = {
     "ASSISTANT_LLM_MODEL": ("llm_model", str),
     "ASSISTANT_LLM_API_KEY": ("llm_api_key", str),
     "ASSISTANT_LLM_TIMEOUT": ("llm_timeout_s", float),
+    "ASSISTANT_HOST": ("host", str),
+    "ASSISTANT_PORT": ("port", int),
 }
 
 ENV_VARIABLES = tuple(_ENV)
@@ -92,6 +96,7 @@ ENV_VARIABLES = tuple(_ENV)
 # (variable, attribute, lowest, highest): values that parse but cannot work
 _RANGES = (
     ("ASSISTANT_CHROMA_PORT", "chroma_port", 1, 65535),
+    ("ASSISTANT_PORT", "port", 1, 65535),
     ("ASSISTANT_TOP_K", "top_k", 1, None),
     ("ASSISTANT_CONTEXT_K", "context_k", 1, None),
     ("ASSISTANT_CHUNK_TOKENS", "chunk_tokens", 8, None),

@@ -37,6 +37,8 @@ READS = [
     ("ASSISTANT_LLM_MODEL", "qwen2.5:3b", "llm_model", "qwen2.5:3b"),
     ("ASSISTANT_LLM_API_KEY", "sk-local", "llm_api_key", "sk-local"),
     ("ASSISTANT_LLM_TIMEOUT", "7.5", "llm_timeout_s", 7.5),
+    ("ASSISTANT_HOST", "0.0.0.0", "host", "0.0.0.0"),
+    ("ASSISTANT_PORT", "8080", "port", 8080),
 ]
 
 
@@ -82,6 +84,7 @@ def test_defaults_are_offline() -> None:
     assert settings.mode == "extractive" and not settings.llm_configured
     assert settings.lexical == "bigram"
     assert settings.auto_ingest is True
+    assert (settings.host, settings.port) == ("127.0.0.1", 7860)  # the page is local unless told
 
 
 def test_settings_are_frozen_and_copied_with_changes() -> None:
@@ -124,6 +127,7 @@ def test_unreadable_values_are_config_errors_naming_the_variable(name: str, raw:
         ("ASSISTANT_CONTEXT_TOKENS", "-100"),
         ("ASSISTANT_MAX_QUESTION_CHARS", "0"),
         ("ASSISTANT_CHROMA_PORT", "0"),
+        ("ASSISTANT_PORT", "70000"),
         ("ASSISTANT_CHROMA_PORT", "70000"),
         ("ASSISTANT_LLM_TIMEOUT", "0"),
     ],
