@@ -1,4 +1,7 @@
-"""Specification of the evaluation dataset ``eval/dataset.jsonl``.
+"""Specification of the evaluation datasets ``eval/*.jsonl``.
+
+The schema and substring checks apply to every JSONL file in ``eval/`` (``dataset.jsonl``, the
+tuning set, and e.g. ``holdout.jsonl``); counts and figure coverage apply to ``dataset.jsonl`` only.
 
 Each line is one question about the Zhonglou 2025 work plan. ``answers`` are exact
 substrings of the plan that a correct reply must contain; ``evidence`` are exact
@@ -16,7 +19,10 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-DATASET = REPO / "eval" / "dataset.jsonl"
+EVAL_DIR = REPO / "eval"
+DATASET = EVAL_DIR / "dataset.jsonl"
+# Every eval set in the schema; dataset.jsonl must exist, others (holdout.jsonl, ...) are picked up.
+DATASET_FILES: list[Path] = sorted({DATASET, *EVAL_DIR.glob("*.jsonl")})
 _CORPUS_NAME = "zhonglou-2025-work-plan.txt"
 _CORPUS_CANDIDATES = [REPO / "corpus" / _CORPUS_NAME, REPO.parent / "shared" / "source" / _CORPUS_NAME]
 CORPUS_PATH = next((p for p in _CORPUS_CANDIDATES if p.exists()), _CORPUS_CANDIDATES[0])
@@ -49,7 +55,10 @@ Item = dict[str, Any]
 
 CORPUS_LINES: list[str] = CORPUS_PATH.read_text(encoding="utf-8").splitlines()
 CORPUS = "\n".join(CORPUS_LINES)
-RAW_LINES: list[str] = [ln for ln in DATASET.read_text(encoding="utf-8").splitlines() if ln.strip()]
+
+
+def _raw_lines(path: Path) -> list[str]:
+    return [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
 
 
 def _parse(raw: str) -> Item | None:
@@ -61,8 +70,29 @@ def _parse(raw: str) -> Item | None:
     return obj if isinstance(obj, dict) else None
 
 
-ITEMS: list[Item] = [it for it in map(_parse, RAW_LINES) if it is not None]
+RAW_BY_FILE: dict[str, list[str]] = {p.name: _raw_lines(p) for p in DATASET_FILES}
+ITEMS_BY_FILE: dict[str, list[Item]] = {
+    name: [it for it in map(_parse, raws) if it is not None] for name, raws in RAW_BY_FILE.items()
+}
+
+# dataset.jsonl alone, for the counts and coverage checks specific to it.
+RAW_LINES: list[str] = RAW_BY_FILE[DATASET.name]
+ITEMS: list[Item] = ITEMS_BY_FILE[DATASET.name]
 ANSWERED = [it for it in ITEMS if it.get("kind") != "negative"]
+
+# Every file, as (file name, raw line) and (file name, item): test ids name the file and the item.
+ALL_RAW: list[tuple[str, str]] = [(name, raw) for name, raws in RAW_BY_FILE.items() for raw in raws]
+ALL_RAW_IDS = [
+    f"{name}:line{i}:{(_parse(raw) or {}).get('id', '?')}"
+    for name, raws in RAW_BY_FILE.items()
+    for i, raw in enumerate(raws, 1)
+]
+ALL_ITEMS: list[tuple[str, Item]] = [(name, it) for name, items in ITEMS_BY_FILE.items() for it in items]
+ALL_ANSWERED = [(name, it) for name, it in ALL_ITEMS if it.get("kind") != "negative"]
+
+
+def _item_ids(pairs: list[tuple[str, Item]]) -> list[str]:
+    return [f"{name}:{it.get('id')}" for name, it in pairs]
 
 
 def _spans(text: str, sub: str) -> list[tuple[int, int]]:
@@ -87,8 +117,8 @@ def _covers(item: Item, line: str, start: int, end: int) -> bool:
     return answer_hit and evidence_near
 
 
-@pytest.mark.parametrize("raw", RAW_LINES, ids=[f"line{i}" for i in range(1, len(RAW_LINES) + 1)])
-def test_line_is_a_well_formed_record(raw: str) -> None:
+@pytest.mark.parametrize(("file", "raw"), ALL_RAW, ids=ALL_RAW_IDS)
+def test_line_is_a_well_formed_record(file: str, raw: str) -> None:
     item = json.loads(raw)
     assert isinstance(item, dict) and set(item) == set(FIELDS)
     for field, typ in FIELDS.items():
@@ -98,38 +128,49 @@ def test_line_is_a_well_formed_record(raw: str) -> None:
     assert item["lang"] in LANGS and item["kind"] in KINDS
 
 
-def test_ids_are_unique() -> None:
-    assert len(ITEMS) == len(RAW_LINES), "some lines are not JSON objects"
-    ids = [it.get("id") for it in ITEMS]
+@pytest.mark.parametrize("file", list(RAW_BY_FILE))
+def test_ids_are_unique(file: str) -> None:
+    items = ITEMS_BY_FILE[file]
+    assert len(items) == len(RAW_BY_FILE[file]), "some lines are not JSON objects"
+    ids = [it.get("id") for it in items]
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
 
 
-@pytest.mark.parametrize("item", ITEMS, ids=[str(it.get("id")) for it in ITEMS])
-def test_answers_and_evidence_are_exact_substrings_of_the_plan(item: Item) -> None:
+def test_ids_are_unique_across_files() -> None:
+    """A held-out item must not share an id with (and so be confused with) a tuning item."""
+    ids = [it.get("id") for _, it in ALL_ITEMS]
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+@pytest.mark.parametrize(("file", "item"), ALL_ITEMS, ids=_item_ids(ALL_ITEMS))
+def test_answers_and_evidence_are_exact_substrings_of_the_plan(file: str, item: Item) -> None:
     missing = [s for s in item["answers"] + item["evidence"] if s not in CORPUS]
     assert not missing, f"not in corpus: {missing}"
 
 
-@pytest.mark.parametrize("item", ITEMS, ids=[str(it.get("id")) for it in ITEMS])
-def test_negatives_are_empty_and_others_are_supported(item: Item) -> None:
+@pytest.mark.parametrize(("file", "item"), ALL_ITEMS, ids=_item_ids(ALL_ITEMS))
+def test_negatives_are_empty_and_others_are_supported(file: str, item: Item) -> None:
     if item["kind"] == "negative":
         assert item["answers"] == [] and item["evidence"] == []
     else:
         assert item["answers"] and item["evidence"]
 
 
-@pytest.mark.parametrize("item", ANSWERED, ids=[str(it.get("id")) for it in ANSWERED])
-def test_each_answer_sits_in_a_paragraph_located_by_evidence(item: Item) -> None:
+@pytest.mark.parametrize(("file", "item"), ALL_ANSWERED, ids=_item_ids(ALL_ANSWERED))
+def test_each_answer_sits_in_a_paragraph_located_by_evidence(file: str, item: Item) -> None:
     for answer in item["answers"]:
         assert any(answer in line and any(ev in line for ev in item["evidence"]) for line in CORPUS_LINES), (
             f"{answer!r} is not in any paragraph containing the evidence"
         )
 
 
-@pytest.mark.parametrize("item", ANSWERED, ids=[str(it.get("id")) for it in ANSWERED])
-def test_each_evidence_string_locates_exactly_one_paragraph(item: Item) -> None:
+@pytest.mark.parametrize(("file", "item"), ALL_ANSWERED, ids=_item_ids(ALL_ANSWERED))
+def test_each_evidence_string_locates_exactly_one_paragraph(file: str, item: Item) -> None:
     for ev in item["evidence"]:
         assert sum(ev in line for line in CORPUS_LINES) == 1, ev
+
+
+# From here on: dataset.jsonl only (the tuning set's size, balance and full figure coverage).
 
 
 @pytest.mark.parametrize(

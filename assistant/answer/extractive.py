@@ -87,7 +87,8 @@ class ExtractiveAnswerer:
 
     @cached_property
     def extractor(self) -> TermExtractor:
-        return TermExtractor(self.clauses.texts, self.corpus.directory, self.lexicon)
+        glossary = [re.sub(r"[“”\"]", "", p.term or "") for p in self.corpus.glossary()]
+        return TermExtractor(self.clauses.texts, self.corpus.directory, self.lexicon, glossary)
 
     @cached_property
     def _corpus_text(self) -> str:
@@ -156,7 +157,10 @@ class ExtractiveAnswerer:
     def answer(self, question: Question, history: Sequence[tuple[str, str]], started: float) -> Answer:
         timings: dict[str, float] = {}
         intent = analyse(question.text, history)
-        query = self.lexicon.expand(intent.text) if intent.lang == "en" else intent.text
+        if intent.lang == "en":
+            query = self.lexicon.expand(intent.text)
+        else:  # the plan's own word for a variant ("GDP" → 地区生产总值) helps retrieval too
+            query = " ".join([intent.text, *self.extractor.plan_terms(intent.text)])
         t = time.perf_counter()
         docs = self.retriever.invoke(query)
         qvec = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)

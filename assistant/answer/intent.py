@@ -25,6 +25,7 @@ _FIGURE_ZH = re.compile(
     r"多少|几|多大|多高|多长|目标|指标|比重|占比|增长|增速|规模|数量|幅度|百分之|比例|排名|名次|达到"
 )
 _QUANTITY_ZH = re.compile(r"多少|(?<!哪)几(?!栋|座楼)|多大|多高|多长|比重|占比|百分|增速|幅度|排名|名次|前几")
+_ASKING_EN = re.compile(r"\b(?:what|which|how|who|where|when|why)\b")
 _ASKING_ZH = re.compile(r"多少|几|什么|哪|怎么|如何|谁|多大|多高|多长")
 _WHICH_ZH = re.compile(r"哪|什么|谁|何处")
 _WHICH_EN = re.compile(r"^(?:which|who|where|what (?:kind|type|title|name|standard))\b")
@@ -93,6 +94,7 @@ def question_kind(text: str) -> Kind:
         (_YESNO_EN if english else _YESNO_ZH).search(text.strip().lower() if english else text)
         # "送戏下乡今年搞100场次?": a statement with a number, asked back, is a yes/no question too
         or (not english and text.rstrip().endswith(("?", "？")) and not _ASKING_ZH.search(text))
+        or (english and text.rstrip().endswith("?") and not _ASKING_EN.search(text.lower()))
     ):
         return "trap"
     if english:

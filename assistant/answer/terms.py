@@ -82,6 +82,7 @@ _COUNTED = re.compile(
     r"^[一二两三四五六七八九十几多]+[项个类种条家所]$"
 )  # "三项", "两个": a count, not a topic
 _ASCII_WORD = re.compile(r"[a-z][a-z0-9]+")
+ABSENT_SHARE = 0.8  # a word the plan never uses weighs this share of the rarest word's weight
 UNKNOWN_EN_WEIGHT = 2.5  # an English word the lexicon does not know: likely a paraphrase, maybe a new topic
 
 
@@ -119,14 +120,38 @@ def _jieba():
 class TermExtractor:
     """Turns a question into weighted ``Term``s, weights from how rare a form is among clauses."""
 
-    def __init__(self, clause_texts: Sequence[str], corpus_dir: Path, lexicon: Lexicon) -> None:
+    def __init__(
+        self,
+        clause_texts: Sequence[str],
+        corpus_dir: Path,
+        lexicon: Lexicon,
+        vocabulary: Sequence[str] = (),
+    ) -> None:
         self._clauses = [fold(t) for t in clause_texts]
         self._synonyms = _load_synonyms(corpus_dir)
         self._lexicon = lexicon
+        self._vocabulary = vocabulary
 
     @cached_property
     def unseen_weight(self) -> float:
         return math.log(1 + len(self._clauses) / 0.5)
+
+    @cached_property
+    def _segmenter(self):
+        """jieba, taught the plan's own terms, so "高企新认定" splits as 高企 + 新认定."""
+        jieba = _jieba()
+        plan_terms = {t for terms in self._synonyms.values() for t in terms}
+        plan_terms |= {fold(t) for terms in self._lexicon.entries.values() for t in terms}
+        plan_terms |= {fold(t) for t in self._vocabulary}
+        for term in sorted(plan_terms):
+            if 2 <= len(term) <= 12 and not term.isascii():
+                jieba.add_word(term)
+        return jieba
+
+    def plan_terms(self, question: str) -> list[str]:
+        """The plan's words for variants in a Chinese question ("GDP" → 地区生产总值), for retrieval."""
+        folded = fold(question)
+        return [t for variant, terms in self._synonyms.items() if variant in folded for t in terms]
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one extractor per answerer, lives as long as it
     def weight(self, form: str) -> float:
@@ -136,7 +161,7 @@ class TermExtractor:
     def _term(self, forms: Sequence[str]) -> Term:
         forms = tuple(dict.fromkeys(f for f in forms if f))
         seen = [self.weight(f) for f in forms if self.weight(f) < self.unseen_weight]
-        return Term(forms, min(seen) if seen else self.unseen_weight)
+        return Term(forms, min(seen) if seen else ABSENT_SHARE * self.unseen_weight)
 
     def terms(self, question: str, lang: str) -> list[Term]:
         if lang == "en":
@@ -148,7 +173,7 @@ class TermExtractor:
             if variant in covered:
                 terms.append(self._term((variant, *plan_terms)))
                 covered = covered.replace(variant, " ")
-        for word in _jieba().lcut(covered):
+        for word in self._segmenter.lcut(covered):
             word = word.strip()
             if (
                 len(word) >= 2
