@@ -110,9 +110,19 @@ def test_a_false_premise_is_corrected_without_repeating_the_wrong_number(
     assert_faithful(answer)  # so "20公顷" / "300" / "50" are not in it
 
 
-def test_several_figures_in_one_question_are_all_quoted(assistant: Assistant) -> None:
-    answer = ask(assistant, "今年要新建改建多少条道路、新增多少公里?")
-    assert "20条" in answer.text and "10公里" in answer.text
+@pytest.mark.parametrize(
+    ("question", "figures"),
+    [
+        ("今年要新建改建多少条道路、新增多少公里?", ["20条", "10公里"]),
+        ("算力中心计划规模多大?已经建成多少?", ["约1000PB", "430PB"]),  # the second leans on the first
+        ("What is the target for rooftop solar? And for green space?", ["20兆瓦以上", "10公顷"]),
+    ],
+)
+def test_several_figures_in_one_message_are_all_quoted(
+    assistant: Assistant, question: str, figures: list[str]
+) -> None:
+    answer = ask(assistant, question)
+    assert all(f in answer.text for f in figures)
     assert_faithful(answer)
 
 

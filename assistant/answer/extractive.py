@@ -19,7 +19,7 @@ from langchain_core.retrievers import BaseRetriever
 
 from assistant.answer import messages
 from assistant.answer.english import Lexicon, figure_in_english
-from assistant.answer.intent import Intent, analyse, out_of_scope
+from assistant.answer.intent import Intent, analyse, is_followup, out_of_scope, split_questions, topic_of
 from assistant.answer.result import Answer
 from assistant.answer.terms import Term, TermExtractor, coverage
 from assistant.citations import Citation, cite, merge_citations
@@ -155,8 +155,30 @@ class ExtractiveAnswerer:
     # -- answering ----------------------------------------------------------------------------
 
     def answer(self, question: Question, history: Sequence[tuple[str, str]], started: float) -> Answer:
-        timings: dict[str, float] = {}
-        intent = analyse(question.text, history)
+        """Answer each question of the text in turn: "规模多大?已经建成多少?" is two, the second a follow-up."""
+        timings = {"retrieve": 0.0, "answer": 0.0}
+        parts: list[Answer] = []
+        asked = list(history)
+        subs = split_questions(question.text)
+        for n, sub in enumerate(subs):
+            if n and not is_followup(sub, asked):  # "…规模多大?已经建成多少?": still about 算力中心
+                sub = f"{topic_of(subs[0])} {sub}"
+            parts.append(self._answer_one(analyse(sub, asked), timings))
+            asked.append((sub, parts[-1].text))
+        timings["total"] = (time.perf_counter() - started) * 1000
+        answered = [a for a in parts if not a.abstained] or parts[:1]
+        return Answer(
+            question=question.text,
+            text="\n".join(a.text for a in answered),
+            citations=tuple(merge_citations([c for a in answered for c in a.citations])),
+            abstained=all(a.abstained for a in parts),
+            mode="extractive",
+            timings=timings,
+            notes=question.notes,
+            lang=answered[0].lang,
+        )
+
+    def _answer_one(self, intent: Intent, timings: dict[str, float]) -> Answer:
         if intent.lang == "en":
             query = self.lexicon.expand(intent.text)
         else:  # the plan's own word for a variant ("GDP" → 地区生产总值) helps retrieval too
@@ -164,21 +186,11 @@ class ExtractiveAnswerer:
         t = time.perf_counter()
         docs = self.retriever.invoke(query)
         qvec = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
-        timings["retrieve"] = (time.perf_counter() - t) * 1000
+        timings["retrieve"] += (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         answer = self._compose(intent, docs, qvec)
-        timings["answer"] = (time.perf_counter() - t) * 1000
-        timings["total"] = (time.perf_counter() - started) * 1000
-        return Answer(
-            question=question.text,
-            text=answer.text,
-            citations=answer.citations,
-            abstained=answer.abstained,
-            mode="extractive",
-            timings=timings,
-            notes=question.notes + answer.notes,
-            lang=intent.lang,
-        )
+        timings["answer"] += (time.perf_counter() - t) * 1000
+        return answer
 
     def _compose(self, intent: Intent, docs: Sequence[Document], qvec: np.ndarray) -> Answer:
         terms = self.extractor.terms(intent.text, intent.lang)

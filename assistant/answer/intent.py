@@ -124,6 +124,19 @@ def _strip_followup(text: str) -> str:
     return re.sub(r"^(?:那么?|那个|还有|另外|再问一下)|呢[?？]?$", "", text.strip()).strip()
 
 
+MAX_SUBQUESTIONS = 3  # "…多大?已经建成多少?" is answered part by part, up to this many parts
+
+
+def split_questions(text: str) -> list[str]:
+    """The questions in a text, split after each question mark; one part when there is just one."""
+    parts = [
+        p.strip() for p in re.findall(r"[^?？]+[?？]?", text) if len(topic_of(p)) >= 2 or _ASKING_ZH.search(p)
+    ]
+    if not 2 <= len(parts) <= MAX_SUBQUESTIONS:
+        return [text]
+    return parts
+
+
 def asserted_numbers(text: str) -> frozenset[str]:
     """Numbers a question states, years excluded ("绿地20公顷对吗" → {"20"})."""
     return frozenset(n for n in number_tokens(text) if not _YEAR.fullmatch(n) and not _YEAR.match(n + "年"))
