@@ -7,7 +7,6 @@ verifier (no number the plan does not state), the targets table and the eval.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 # Longest units first so that "场次" wins over "场" and "兆瓦" is taken whole.
@@ -157,9 +156,3 @@ def number_tokens(text: str, *, chinese_numerals: bool = False) -> set[str]:
 
 def _canonical(token: str) -> str:
     return token.rstrip("0").rstrip(".") if "." in token else token.lstrip("0") or "0"
-
-
-def iter_numbers(text: str) -> Iterator[str]:
-    """Numbers in order of appearance (canonical form), for error messages."""
-    for t in _DIGITS.findall(_THOUSANDS.sub("", text)):
-        yield _canonical(t)

@@ -32,7 +32,3 @@ def is_english(text: str) -> bool:
     latin = len(_LATIN.findall(text))
     han = len(_HAN.findall(text))
     return latin > 0 and latin >= 2 * han
-
-
-def has_han(text: str) -> bool:
-    return bool(_HAN.search(text))

@@ -78,10 +78,6 @@ class Lexicon:
         """An English query with the plan's Chinese terms appended, for search and scoring."""
         return f"{query} {' '.join(self.translate_terms(query))}".strip()
 
-    def phrases_in(self, text: str) -> list[str]:
-        """The English phrases of the lexicon found in ``text`` (stemmed words joined)."""
-        return [" ".join(phrase) for phrase, _ in self._matches(text)]
-
 
 _CN_MAGNITUDE = {
     "百亿": "ten billion",

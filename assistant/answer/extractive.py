@@ -105,8 +105,22 @@ class ExtractiveAnswerer:
             spans.append((start, end_match.end() if end_match else len(text)))
         return spans
 
+    @cached_property
+    def _match_forms(self) -> list[tuple[str, str, str, frozenset[str]]]:
+        """Per clause, computed once: its folded text, its sentence's (a glossary item's term in
+        front: "计划规模约1000PB" is the 算力中心's), its paragraph's, and the units it states."""
+        paragraphs = {p.id: fold(p.text) for p in self.corpus.paragraphs}
+        forms = []
+        for row, (pid, text) in enumerate(zip(self.clauses.paragraph_ids, self.clauses.texts, strict=True)):
+            whole = self.corpus.paragraph(pid)
+            subject = whole.term or "" if whole.kind == "glossary" else ""
+            sentence = fold(subject + self._text(pid, self._sentence_spans[row]))
+            units = frozenset(f.unit for f in find_figures(text))
+            forms.append((fold(text), sentence, paragraphs[pid], units))
+        return forms
+
     def warm_up(self) -> None:
-        _ = self._sentence_spans, self._corpus_text
+        _ = self._match_forms, self._corpus_text
         self.extractor.terms("预热问题绿地", "zh")
         self.embeddings.embed_query("预热")
 
@@ -134,13 +148,10 @@ class ExtractiveAnswerer:
         for row, sim in zip(rows, sims, strict=True):
             pid = self.clauses.paragraph_ids[row]
             a, b = self.clauses.spans[row]
-            sentence = self._sentence_spans[row]
-            lexical = coverage(terms, fold(self.clauses.texts[row]))
-            whole = self.corpus.paragraph(pid)
-            # A glossary item is about its term throughout: "计划规模约1000PB" is the 算力中心's.
-            subject = whole.term or "" if whole.kind == "glossary" else ""
-            context = coverage(terms, fold(subject + self._text(pid, sentence)))
-            paragraph = coverage(terms, fold(whole.text))
+            clause_form, sentence_form, paragraph_form, units = self._match_forms[row]
+            lexical = coverage(terms, clause_form)
+            context = coverage(terms, sentence_form)
+            paragraph = coverage(terms, paragraph_form)
             score = (
                 W_SIMILARITY * float(sim)
                 + W_LEXICAL * lexical
@@ -148,7 +159,7 @@ class ExtractiveAnswerer:
                 + W_PARAGRAPH * paragraph
                 + W_RANK / (1 + ranks[row])
             )
-            units = frozenset(f.unit for f in find_figures(self.clauses.texts[row]))
+            sentence = self._sentence_spans[row]
             out.append(Candidate(row, pid, a, b, sentence, score, float(sim), lexical, context, units))
         return sorted(out, key=lambda c: -c.score)
 
@@ -281,7 +292,7 @@ class ExtractiveAnswerer:
             missing = [t for t in terms if not t.found_in(covered)]
             if not missing or len(extra) >= 2:
                 break
-            clause = fold(self.clauses.texts[c.row])
+            clause = self._match_forms[c.row][0]
             gained = [t for t in missing if t.found_in(clause)]
             span = (c.paragraph_id, c.start, c.end)
             if gained and span not in chosen + extra and sum(t.weight for t in gained) >= 3.0:

@@ -77,7 +77,6 @@ class Intent:
     text: str  # the effective question (follow-ups completed from the previous question)
     lang: str
     kind: Kind
-    topic: str  # the question with question words removed
     multi: bool  # asks about several things ("科小和高企各多少家?")
     asserted: frozenset[str]  # numbers the question states (false-premise check)
     units: frozenset[str] = frozenset()  # units asked for or stated ("多少公里" → 公里)
@@ -215,7 +214,6 @@ def analyse(text: str, history: Sequence[tuple[str, str]] = ()) -> Intent:
         text=effective,
         lang="en" if english else "zh",
         kind=kind,
-        topic=topic_of(effective),
         multi=kind in ("figure", "fact") and is_multi(effective),
         units=asked_units(effective),
         asserted=asserted,
