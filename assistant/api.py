@@ -15,12 +15,16 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
 from assistant.answer.english import Lexicon
+from assistant.answer.registry import get_answerer
 from assistant.answer.result import Answer
+from assistant.answer.terms import TermExtractor
 from assistant.config import Settings, load_settings
 from assistant.corpus import Corpus, Paragraph, load_corpus
 from assistant.errors import ConfigError
 from assistant.index import Index, IndexInfo, Progress, build_index, index_status, open_index
 from assistant.lexical import BM25, TOKENIZERS
+from assistant.profiles import Profiles
+from assistant.query import Query, QueryStage
 from assistant.question import prepare_question
 from assistant.retrieval import HybridRetriever, Mode
 from embeddings import get_embeddings
@@ -82,17 +86,32 @@ class Assistant:
 
     # -- the API -----------------------------------------------------------------------------
 
+    @cached_property
+    def profiles(self) -> Profiles:
+        """Each document's place and year (corpus/manifest.json)."""
+        return Profiles.of(self.corpus)
+
+    @cached_property
+    def query_stage(self) -> QueryStage:
+        lexicon = Lexicon.load(self.settings.corpus_dir)
+        glossary = [p.term.strip("“”\"") for p in self.corpus.glossary() if p.term]
+        extractor = TermExtractor(self.index.clause_matrix.texts, self.settings.corpus_dir, lexicon, glossary)
+        return QueryStage(extractor, lexicon, self.profiles)
+
+    def understand(self, question: str, history: Sequence[Turn] | None = None) -> Query:
+        """What a question asks, with the conversation so far (see ``assistant.query``)."""
+        return self.query_stage.understand(
+            prepare_question(question, self.settings.max_question_chars), tuple(history or ())
+        )
+
     def search(self, query: str, k: int | None = None) -> list[Document]:
         """The ``k`` best chunks for ``query``, each with ``metadata["paragraph_id"]`` and ``["section"]``."""
-        question = prepare_question(query, self.settings.max_question_chars)
         if k is not None and k < 1:
             raise ConfigError(f"k must be at least 1, not {k}")
-        query = question.text
-        if question.lang == "en":  # as the answerer does: the plan's own terms for the English words
-            query = Lexicon.load(self.settings.corpus_dir).expand(query)
-        docs = self.retriever(k=k).invoke(query)
+        understood = self.understand(query)
+        docs = self.retriever(k=k).invoke(understood.retrieval)
         for doc in docs:
-            doc.metadata["notes"] = list(question.notes)
+            doc.metadata["notes"] = list(understood.notes)
         return docs
 
     def paragraph(self, paragraph_id: str) -> Paragraph:
@@ -109,28 +128,23 @@ class Assistant:
         self, question: str, history: Sequence[Turn] | None = None, mode: str | None = None
     ) -> Iterator[str | Answer]:
         """Text pieces as they are ready, then the complete ``Answer`` (always last)."""
-        mode = mode or self.settings.mode
-        if mode not in ("extractive", "llm"):
-            raise ConfigError(f"mode must be 'extractive' or 'llm', not {mode!r}")
-        if mode == "llm" and not self.settings.llm_configured:
-            raise ConfigError("LLM mode needs ASSISTANT_LLM_BASE_URL (any OpenAI-compatible server).")
+        answerer = get_answerer(mode or self.settings.mode, self)
         started = time.perf_counter()
-        prepared = prepare_question(question, self.settings.max_question_chars)
-        if mode == "llm":
-            from assistant.answer.llm import answer_with_llm
-
-            yield from answer_with_llm(self, prepared, history or (), started)
-        else:
-            answer = self._extractive.answer(prepared, history or (), started)
-            yield answer.text
-            yield answer
+        history = tuple(history or ())
+        query = self.understand(question, history)
+        yield from answerer.stream(query, history, started)
 
     @cached_property
-    def _extractive(self):
+    def extractive(self):
+        """The extractive answerer over this index (also the LLM answerer's fallback)."""
         from assistant.answer.extractive import ExtractiveAnswerer
 
         return ExtractiveAnswerer(
-            self.corpus, self.index.clause_matrix, self.embeddings, self.retriever(k=self.settings.context_k)
+            self.corpus,
+            self.index.clause_matrix,
+            self.embeddings,
+            self.retriever(k=self.settings.context_k),
+            self.profiles,
         )
 
     def ingest(self, *, rebuild: bool = False) -> IngestReport:
@@ -141,10 +155,11 @@ class Assistant:
             return IngestReport("up to date", info, time.perf_counter() - started)
         index = build_index(self.settings, self.corpus, self.embeddings, progress=self.progress)
         self.__dict__["index"] = index
-        for cached in ("_vector_store", "_bm25", "_extractive"):
+        for cached in ("_vector_store", "_bm25", "extractive", "query_stage"):
             self.__dict__.pop(cached, None)
         return IngestReport("built", index.info, time.perf_counter() - started)
 
     def warm_up(self) -> None:
         """Load the model and the index now rather than on the first question."""
-        self._extractive.warm_up()
+        self.extractive.warm_up()
+        self.understand("预热问题绿地")

@@ -10,6 +10,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 from functools import cached_property
 
 import numpy as np
@@ -18,15 +19,16 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.answer import messages
-from assistant.answer.english import Lexicon, figure_in_english
-from assistant.answer.intent import Intent, analyse, is_followup, out_of_scope, split_questions, topic_of
+from assistant.answer.english import figure_in_english
 from assistant.answer.result import Answer
-from assistant.answer.terms import Term, TermExtractor, coverage
+from assistant.answer.terms import Term, coverage
 from assistant.citations import Citation, cite, merge_citations
 from assistant.corpus import Corpus
+from assistant.figure_table import FigureFact, build_figure_table
 from assistant.figures import find_figures, number_tokens
 from assistant.index import ClauseMatrix
-from assistant.question import Question
+from assistant.profiles import Profiles
+from assistant.query import Query
 from assistant.text import fold
 
 # Weights of the clause score; calibrated on eval/dataset.jsonl (see README, "Calibration").
@@ -39,7 +41,14 @@ FIGURE_MARGIN = 0.35  # a sentence with a figure may score this much below the b
 MIN_COVERAGE = 0.45  # below this weighted share of its terms in the best sentence, the plan does not say
 MIN_SIMILARITY_EN = 0.82  # an English question the lexicon cannot read must be at least this close
 MAX_SPAN = 60  # longest quote built from a topical clause to its figure clause
-MAX_FACT_SPAN = 40  # longest quote of a fact: its clause and what follows in the sentence
+MAX_FACT_SPAN = 120  # longest quote of a fact: its clause and the rest of its sentence
+W_SUBJECT = 1.0  # a figure whose own subject holds the question's terms beats its neighbours
+MIN_SUBJECT_SIMILARITY = 0.86  # e5 cosine, question vs a figure's subject, when no term of it matches
+COUNT_UNITS = frozenset("个 家 所 部 条 座 户 项 处 场 次 名 人 场次".split())
+_FULL_STOP = re.compile(r"[。!！?？]")
+_DATE = re.compile(r"(?:19|20)\d\d年|\d{1,2}月|年底|年内|年末|年初|上半年|下半年|季度|按期|当年|今年")
+_COUNTED_SLOGAN = re.compile(r"[“\"]([^”\"]*[一二两三四五六七八九十\d][^”\"]*)[”\"]")
+_COUNT = re.compile(r"[一二两三四五六七八九十百\d]+大?|[+＋]")
 
 _SENTENCE_END = re.compile(r"[。；;!！?？]")
 
@@ -73,26 +82,37 @@ class Candidate:
 class ExtractiveAnswerer:
     """Question → retrieved chunks → scored clauses → a quoted, cited answer (or a refusal)."""
 
+    name = "extractive"
+
     def __init__(
-        self, corpus: Corpus, clauses: ClauseMatrix, embeddings: Embeddings, retriever: BaseRetriever
+        self,
+        corpus: Corpus,
+        clauses: ClauseMatrix,
+        embeddings: Embeddings,
+        retriever: BaseRetriever,
+        profiles: Profiles,
     ) -> None:
         self.corpus = corpus
         self.clauses = clauses
         self.embeddings = embeddings
         self.retriever = retriever
+        self.profiles = profiles
 
     @cached_property
-    def lexicon(self) -> Lexicon:
-        return Lexicon.load(self.corpus.directory)
+    def figures(self) -> dict[str, list[FigureFact]]:
+        """The figure table by paragraph."""
+        table: dict[str, list[FigureFact]] = {}
+        for fact in build_figure_table(self.corpus.paragraphs):
+            table.setdefault(fact.paragraph_id, []).append(fact)
+        return table
 
     @cached_property
-    def extractor(self) -> TermExtractor:
-        glossary = [re.sub(r"[“”\"]", "", p.term or "") for p in self.corpus.glossary()]
-        return TermExtractor(self.clauses.texts, self.corpus.directory, self.lexicon, glossary)
-
-    @cached_property
-    def _corpus_text(self) -> str:
-        return "\n".join(p.text for p in self.corpus.paragraphs)
+    def _figure_vectors(self) -> dict[tuple[str, int, str], np.ndarray]:
+        """e5 vectors of what each figure measures: English and everyday wording meet the plan's here."""
+        facts = [f for facts in self.figures.values() for f in facts]
+        texts = [f"{f.topic}{f.action}{f.subject}" for f in facts]
+        vectors = np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32) if texts else []
+        return {(f.paragraph_id, f.figure.start, f.subject): v for f, v in zip(facts, vectors, strict=True)}
 
     @cached_property
     def _sentence_spans(self) -> list[tuple[int, int]]:
@@ -120,8 +140,7 @@ class ExtractiveAnswerer:
         return forms
 
     def warm_up(self) -> None:
-        _ = self._match_forms, self._corpus_text
-        self.extractor.terms("预热问题绿地", "zh")
+        _ = self._match_forms, self._figure_vectors
         self.embeddings.embed_query("预热")
 
     def _text(self, pid: str, span: tuple[int, int]) -> str:
@@ -165,88 +184,149 @@ class ExtractiveAnswerer:
 
     # -- answering ----------------------------------------------------------------------------
 
-    def answer(self, question: Question, history: Sequence[tuple[str, str]], started: float) -> Answer:
-        """Answer each question of the text in turn: "规模多大?已经建成多少?" is two, the second a follow-up."""
+    def answer(self, query: Query, started: float) -> Answer:
+        """Answer a query; a message of several questions is answered part by part."""
         timings = {"retrieve": 0.0, "answer": 0.0}
-        parts: list[Answer] = []
-        asked = list(history)
-        subs = split_questions(question.text)
-        for n, sub in enumerate(subs):
-            if n and not is_followup(sub, asked):  # "…规模多大?已经建成多少?": still about 算力中心
-                sub = f"{topic_of(subs[0])} {sub}"
-            parts.append(self._answer_one(analyse(sub, asked), timings))
-            asked.append((sub, parts[-1].text))
+        if query.meta:
+            parts = [self._about_last_answer(query)]
+        else:
+            parts = [self._answer_one(q, timings) for q in (query.parts or (query,))]
         timings["total"] = (time.perf_counter() - started) * 1000
         answered = [a for a in parts if not a.abstained] or parts[:1]
         return Answer(
-            question=question.text,
-            text="\n".join(a.text for a in answered),
+            question=query.question,
+            text="\n".join(dict.fromkeys(a.text for a in answered)),
             citations=tuple(merge_citations([c for a in answered for c in a.citations])),
             abstained=all(a.abstained for a in parts),
             mode="extractive",
             timings=timings,
-            notes=question.notes,
+            notes=query.notes,
             lang=answered[0].lang,
         )
 
-    def _answer_one(self, intent: Intent, timings: dict[str, float]) -> Answer:
-        if intent.lang == "en":
-            query = self.lexicon.expand(intent.text)
-        else:  # the plan's own word for a variant ("GDP" → 地区生产总值) helps retrieval too
-            query = " ".join([intent.text, *self.extractor.plan_terms(intent.text)])
+    def _answer_one(self, query: Query, timings: dict[str, float]) -> Answer:
         t = time.perf_counter()
-        docs = self.retriever.invoke(query)
-        qvec = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
+        docs = self.retriever.invoke(query.retrieval)
+        if query.docs:  # scoped to the documents the question is about
+            docs = [d for d in docs if str(d.metadata.get("paragraph_id", "")).split("/")[0] in query.docs]
+        qvec = np.asarray(self.embeddings.embed_query(query.retrieval), dtype=np.float32)
         timings["retrieve"] += (time.perf_counter() - t) * 1000
         t = time.perf_counter()
-        answer = self._compose(intent, docs, qvec)
+        answer = self._compose(query, docs, qvec)
         timings["answer"] += (time.perf_counter() - t) * 1000
         return answer
 
-    def _compose(self, intent: Intent, docs: Sequence[Document], qvec: np.ndarray) -> Answer:
-        terms = self.extractor.terms(intent.text, intent.lang)
+    def _compose(self, query: Query, docs: Sequence[Document], qvec: np.ndarray) -> Answer:
+        terms = query.terms
         candidates = self._candidates(terms, docs, qvec)
-        scope = out_of_scope(intent.text, self._corpus_text)
-        if scope or not candidates:
-            return self._refuse(intent, candidates, docs, reason=scope or "topic")
-        if intent.kind == "definition" or (intent.kind == "fact" and self._asks_about_term(intent)):
-            defined = self._definition(intent, candidates)
+        if query.scope or not candidates:
+            return self._refuse(query, candidates, docs, reason=query.scope or "topic")
+        if query.kind == "definition" or (query.kind == "fact" and self._asks_about_term(query)):
+            defined = self._definition(query, candidates)
             if defined:
                 return defined
         best = candidates[0]
-        if not self._on_topic(intent, terms, candidates):
-            return self._refuse(intent, candidates, docs, reason="topic")
-        if intent.kind in ("figure", "trap"):
-            chosen = self._figure_answer(intent, candidates)
+        if not self._on_topic(query, terms, candidates):
+            return self._refuse(query, candidates, docs, reason="topic")
+        if query.kind in ("figure", "trap") and query.attribute not in ("date", "list", "phrasing"):
+            chosen = self._figure_answer(query, candidates)
             if chosen is None:
-                return self._refuse(intent, candidates, docs, reason="no-figure")
-            if intent.kind == "trap":
-                return self._judge(intent, chosen)
+                return self._refuse(query, candidates, docs, reason="no-figure", cite_first=best)
+            owned = self._own_subject(query, chosen, qvec)
+            if owned is None:  # the sentence's figures are other items': the plan gives none for this
+                return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
+            chosen, fact = owned
+            if query.kind == "trap":
+                return self._judge(query, chosen)
             spans = [chosen]
-            if intent.multi:
+            if query.multi:
                 spans += self._more_parts(terms, spans, [c for c in candidates if c.has_figure])
-            return self._quote(intent, spans)
-        spans = [self._fact_span(best, candidates)]
-        if intent.multi:
+            return self._quote(query, spans, resolved=fact)
+        span = self._fact_span(best)
+        if not self._gives_attribute(query, span):
+            return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
+        spans = [span]
+        if query.multi:
             spans += self._more_parts(terms, spans, candidates)
-        return self._quote(intent, spans)
+        return self._quote(query, spans)
 
-    def _on_topic(self, intent: Intent, terms: Sequence[Term], candidates: Sequence[Candidate]) -> bool:
+    def _named_without_figure(self, query: Query, pid: str, fact: FigureFact) -> bool:
+        """Is the question's most specific term named in a clause of the sentence with no figure of
+        its own? Then the sentence's figures are its neighbours' ("腾龙大道二期按期竣工,…,新增里程10公里")."""
+        top = max(query.terms, key=lambda t: t.weight)
+        text = self.corpus.paragraph(pid).text
+        facts = self.figures.get(pid, [])
+        clauses = [(a, b) for a, b in _clause_spans(text, fact.sentence) if top.found_in(fold(text[a:b]))]
+        return bool(clauses) and not any(a <= f.figure.start < b for a, b in clauses for f in facts)
+
+    def _gives_attribute(self, query: Query, span: tuple[str, int, int]) -> bool:
+        """Does the quote give what was asked of its subject (a date, the members of a list)?"""
+        pid, a, b = span
+        quote = self._text(pid, (a, b))
+        if query.attribute == "date":
+            return bool(_DATE.search(quote))
+        if query.attribute == "list":
+            return _lists_members(quote, query.terms, query.text)
+        return True
+
+    def _own_subject(
+        self, query: Query, span: tuple[str, int, int], qvec: np.ndarray
+    ) -> tuple[tuple[str, int, int], FigureFact | None] | None:
+        """The figure of the span's sentence whose own subject is the one asked about.
+
+        "新认定科小超480家、潜在独角兽5家,专精特新企业超150家、高企超500家": asked about 高企, the
+        quote is 高企's figure; asked about a thing the sentence names without a figure of its own
+        (腾龙大道二期 beside 新增里程10公里), there is none (``None``).
+        """
+        pid, a, b = span
+        facts = self.figures.get(pid, [])
+        in_sentence = [f for f in facts if f.sentence[0] <= a < f.sentence[1] or a <= f.figure.start < b]
+        if not in_sentence or not query.terms:
+            return span, None
+        if query.units and "个" not in query.units and not query.units <= COUNT_UNITS:
+            fitting = [f for f in in_sentence if any(f.unit.startswith(u) or u.startswith(f.unit) for u in query.units)]
+            in_sentence = fitting or in_sentence
+
+        def fit(fact: FigureFact) -> tuple[float, float]:
+            # its own clause's words count fully, a topic inherited from the sentence by half
+            words = coverage(query.terms, fold(fact.own_words())) + 0.5 * coverage(query.terms, fold(fact.topic))
+            vector = self._figure_vectors.get((fact.paragraph_id, fact.figure.start, fact.subject))
+            similarity = float(vector @ qvec) if vector is not None else 0.0
+            inside = 0.05 if a <= fact.figure.start < b else 0.0
+            return W_SUBJECT * words + similarity + inside, words
+
+        ranked = sorted(in_sentence, key=lambda f: fit(f)[0], reverse=True)
+        best = ranked[0]
+        words = fit(best)[1]
+        vector = self._figure_vectors.get((best.paragraph_id, best.figure.start, best.subject))
+        similarity = float(vector @ qvec) if vector is not None else 0.0
+        if words == 0 and similarity < MIN_SUBJECT_SIMILARITY and self._named_without_figure(query, pid, best):
+            return None
+        shared = [f for f in facts if f.statement == best.statement]
+        resolved = best if len(shared) > 1 else None  # "省、市重大项目3个、7个": say which is whose
+        figures_in_span = [f for f in facts if a <= f.figure.start < b]
+        if a <= best.figure.start < b and len({f.figure.start for f in figures_in_span}) == 1:
+            return span, resolved  # the clause already chosen states it alone, with its own wording
+        start, end = best.statement
+        return (pid, start, end), resolved
+
+    def _on_topic(self, query: Query, terms: Sequence[Term], candidates: Sequence[Candidate]) -> bool:
         """Does the best sentence hold enough of what the question is about?"""
-        if intent.lang == "en" and not terms:
+        if query.lang == "en" and not terms:
             return candidates[0].similarity >= MIN_SIMILARITY_EN
-        if intent.multi:
+        if query.multi:
             sentences = dict.fromkeys((c.paragraph_id, c.sentence) for c in candidates[:10])
             joined = " ".join(fold(self._text(pid, span)) for pid, span in list(sentences)[:3])
             return coverage(terms, joined) >= MIN_COVERAGE
         return max(c.context for c in candidates[:10]) >= MIN_COVERAGE
 
-    def _figure_answer(self, intent: Intent, candidates: Sequence[Candidate]) -> tuple[str, int, int] | None:
+    def _figure_answer(self, query: Query, candidates: Sequence[Candidate]) -> tuple[str, int, int] | None:
         """The clause stating the asked figure: the best one, or the one its topical clause leads to."""
         topical = candidates[0]
-        stating = [
-            c for c in candidates if c.states(intent.units) and c.score >= topical.score - FIGURE_MARGIN
-        ]
+        units = query.units
+        if units and units <= COUNT_UNITS:
+            units = frozenset({"个"})  # "多少座公厕" when the plan counts 公厕 in 个: any count will do
+        stating = [c for c in candidates if c.states(units) and c.score >= topical.score - FIGURE_MARGIN]
         if stating and stating[0].lexical >= topical.lexical - 0.01:
             return self._span(stating[0])
         # The subject often comes a clause or two before its figure: "推进城中村自主更新,…,力争实施2-3个项目";
@@ -258,7 +338,7 @@ class ExtractiveAnswerer:
             if m.paragraph_id == topical.paragraph_id
             and m.start > topical.start
             and (m.sentence == topical.sentence or glossary)
-            and m.states(intent.units)
+            and m.states(units)
         ]
         if later:
             figure = max(later, key=lambda m: (round(m.lexical, 2), m.score))
@@ -272,14 +352,17 @@ class ExtractiveAnswerer:
             return topical.paragraph_id, topical.start, topical.end
         return figure.paragraph_id, min(topical.start, figure.start), figure.end
 
-    def _fact_span(self, best: Candidate, candidates: Sequence[Candidate]) -> tuple[str, int, int]:
-        """A fact is often listed after its subject: quote on to the sentence end, within MAX_FACT_SPAN."""
-        end = best.end
-        for c in sorted(candidates, key=lambda c: c.start):
-            if c.paragraph_id == best.paragraph_id and c.sentence == best.sentence and c.start >= end:
-                if c.end - best.start > MAX_FACT_SPAN:
-                    break
-                end = c.end
+    def _fact_span(self, best: Candidate) -> tuple[str, int, int]:
+        """A fact is listed after its subject, often past a semicolon ("两大市场": 凌家塘市场…；…灯具城):
+        quote on to the end of the full sentence, within MAX_FACT_SPAN."""
+        text = self.corpus.paragraph(best.paragraph_id).text
+        stop = _FULL_STOP.search(text, best.end - 1)
+        end = stop.start() if stop else len(text)
+        begin = max((m.end() for m in _FULL_STOP.finditer(text, 0, best.start)), default=0)
+        if end - begin <= MAX_FACT_SPAN:
+            return best.paragraph_id, begin, end  # "用好“清单+专班”机制,真正让抓落实…": the whole sentence
+        if end - best.start > MAX_FACT_SPAN:
+            end = max(best.end, best.sentence[1])
         return best.paragraph_id, best.start, end
 
     def _more_parts(
@@ -300,14 +383,14 @@ class ExtractiveAnswerer:
                 covered += " " + clause
         return extra
 
-    def _asks_about_term(self, intent: Intent) -> bool:
+    def _asks_about_term(self, query: Query) -> bool:
         """A question naming a glossary term and asking nothing more specific ("三先三后原则呢?")."""
-        return self._glossary_match(intent) is not None and not re.search(
-            r"哪|谁|which|who|where", intent.text, re.I
+        return self._glossary_match(query) is not None and (
+            query.attribute == "list" or not re.search(r"哪|谁|which|who|where", query.text, re.I)
         )
 
-    def _glossary_match(self, intent: Intent) -> str | None:
-        asked = fold(intent.text)
+    def _glossary_match(self, query: Query) -> str | None:
+        asked = fold(query.text)
         for p in self.corpus.glossary():
             term = fold(re.sub(r"[“”\"]", "", p.term or ""))
             short = re.sub(r"(原则|机制|基金|服务)$", "", term)
@@ -315,8 +398,8 @@ class ExtractiveAnswerer:
                 return p.id
         return None
 
-    def _definition(self, intent: Intent, candidates: Sequence[Candidate]) -> Answer | None:
-        pid = self._glossary_match(intent)
+    def _definition(self, query: Query, candidates: Sequence[Candidate]) -> Answer | None:
+        pid = self._glossary_match(query)
         if pid is None:
             in_glossary = [c for c in candidates if self.corpus.paragraph(c.paragraph_id).kind == "glossary"]
             if not in_glossary or in_glossary[0].score < candidates[0].score - FIGURE_MARGIN:
@@ -324,39 +407,55 @@ class ExtractiveAnswerer:
             pid = in_glossary[0].paragraph_id
         paragraph = self.corpus.paragraph(pid)
         definition = re.split(r"[:：]", paragraph.text, maxsplit=1)[-1].strip()
-        line = messages.definition_line(intent.lang, paragraph.term or "", definition, pid)
-        return _answer(intent, line, [cite(self.corpus, pid, definition)])
+        line = messages.definition_line(query.lang, paragraph.term or "", definition, pid)
+        return _answer(query, line, [cite(self.corpus, pid, definition)])
 
     # -- wording ------------------------------------------------------------------------------
 
     def _quote_text(self, pid: str, a: int, b: int) -> str:
         return self._text(pid, (a, b)).strip().rstrip("。，,；;：:")
 
-    def _quote(self, intent: Intent, spans: Sequence[tuple[str, int, int]]) -> Answer:
+    def _quote(
+        self, query: Query, spans: Sequence[tuple[str, int, int]], resolved: FigureFact | None = None
+    ) -> Answer:
         quotes = [(pid, self._quote_text(pid, a, b)) for pid, a, b in spans]
         citations = merge_citations([cite(self.corpus, pid, q) for pid, q in quotes])
-        figures = intent.kind in ("figure", "trap")
+        figures = query.kind in ("figure", "trap")
         lines = [
-            messages.quote_line(intent.lang, q, pid, _english_figures(q) if figures else [])
+            messages.quote_line(
+                query.lang,
+                q,
+                pid,
+                (_english_figures(resolved.text) if resolved else _english_figures(q)) if figures else [],
+            )
             for pid, q in quotes
         ]
-        return _answer(intent, "\n".join(lines), citations)
+        if resolved is not None:
+            lines[0] += messages.resolution(query.lang, resolved.subject, resolved.text)
+        return _answer(query, "\n".join(lines), citations)
 
-    def _judge(self, intent: Intent, span: tuple[str, int, int]) -> Answer:
+    def _judge(self, query: Query, span: tuple[str, int, int]) -> Answer:
         pid, a, b = span
         quote = self._quote_text(pid, a, b)
         # The figure clause ends the quote; an earlier figure in it may be about something else.
-        figures = [f for f in find_figures(quote) if not intent.units or f.unit in intent.units]
+        figures = [f for f in find_figures(quote) if not query.units or f.unit in query.units]
         stated = number_tokens(figures[-1].number) if figures else set()
-        correct = bool(intent.asserted) and intent.asserted <= stated
-        text = messages.judgement(intent.lang, correct, quote, pid, _english_figures(quote))
-        return _answer(intent, text, [cite(self.corpus, pid, quote)])
+        correct = bool(query.asserted) and query.asserted <= stated
+        text = messages.judgement(query.lang, correct, quote, pid, _english_figures(quote))
+        return _answer(query, text, [cite(self.corpus, pid, quote)])
 
     def _refuse(
-        self, intent: Intent, candidates: Sequence[Candidate], docs: Sequence[Document], reason: str
+        self,
+        query: Query,
+        candidates: Sequence[Candidate],
+        docs: Sequence[Document],
+        reason: str,
+        cite_first: Candidate | None = None,
     ) -> Answer:
+        """The plan does not say: why, and the nearest paragraphs (the thing asked about first)."""
         nearest: list[Citation] = []
-        for c in candidates:
+        ordered = ([cite_first] if cite_first else []) + list(candidates)
+        for c in ordered:
             if len(nearest) >= 3:
                 break
             if all(n.id != c.paragraph_id for n in nearest):
@@ -366,20 +465,81 @@ class ExtractiveAnswerer:
         if not nearest:
             ids = [str(d.metadata.get("paragraph_id")) for d in docs]
             nearest = [cite(self.corpus, pid) for pid in dict.fromkeys(ids) if pid in self.corpus][:3]
-        text = messages.not_found(intent.lang, reason, [n.id for n in nearest])
-        return _answer(intent, text, nearest, abstained=True)
+        holdings = self.profiles.holdings(query.lang)
+        text = messages.not_found(query.lang, reason, [n.id for n in nearest], holdings)
+        return _answer(query, text, nearest, abstained=True)
+
+    # -- questions about the last answer -------------------------------------------------------
+
+    def _about_last_answer(self, query: Query) -> Answer:
+        """ "哪一部分?", "原文怎么说?", "say more": answered from the last answer's citations."""
+        ids = [pid for pid in query.previous if pid in self.corpus]
+        if not ids:
+            return self._refuse(query, [], [], reason="topic")
+        paragraph = self.corpus.paragraph(ids[0])
+        if query.meta in ("section", "paragraph"):
+            path = " › ".join(paragraph.section_path) or paragraph.section
+            text = messages.located(query.lang, path, paragraph.id)
+            return _answer(query, text, [cite(self.corpus, paragraph.id)])
+        if query.meta in ("original", "more"):
+            quote = paragraph.text.strip()
+            return _answer(query, messages.quote_line(query.lang, quote, paragraph.id, []), [cite(self.corpus, paragraph.id, quote)])
+        # "in English" / "the figure again": the last question answered again, in the asked language
+        again = self._answer_one(dataclass_replace(query, kind=_kind_of(query), meta=None), {"retrieve": 0.0, "answer": 0.0})
+        return again
+
+
+def _kind_of(query: Query) -> str:
+    return "figure" if query.units or query.attribute in ("amount", "percent", "money", "rank") else "fact"
+
+
+def _clause_spans(text: str, sentence: tuple[int, int]) -> list[tuple[int, int]]:
+    spans, start = [], sentence[0]
+    for m in re.finditer(r"[,，;；。:：]", text[sentence[0] : sentence[1]]):
+        spans.append((start, sentence[0] + m.end()))
+        start = sentence[0] + m.end()
+    if start < sentence[1]:
+        spans.append((start, sentence[1]))
+    return spans
+
+
+def _lists_members(quote: str, terms: Sequence[Term], question: str) -> bool:
+    """Does a quote name the members of what it lists? "“两路两河”,以腾龙大道、振中路…新孟河" does;
+    "深化“三中心两基地一平台”建设" does not (its 中心, 基地, 平台 are never named), nor does a count
+    alone ("12个民生实事候选项目,提请…票决")."""
+    asked = [t for t in terms if t.weight >= max((x.weight for x in terms), default=0) * 0.5]
+    slogan = next(
+        (
+            m
+            for m in _COUNTED_SLOGAN.finditer(quote)
+            if fold(m.group(1)) in fold(question) or any(t.found_in(fold(m.group(1))) for t in asked)
+        ),
+        None,
+    )
+    if slogan:
+        heads = [h for h in _COUNT.split(slogan.group(1)) if re.search(r"[\u4e00-\u9fff]", h)]
+        rest = quote[slogan.end() :]
+        return bool(heads) and all(h[-1] in rest for h in heads)
+    figures = [f for f in find_figures(quote) if any(t.found_in(fold(quote[f.end : f.end + 12])) for t in asked)]
+    if figures:
+        figure = figures[-1]
+        clause_start = max((m.end() for m in re.finditer(r"[,，;；。:：]", quote[: figure.start])), default=0)
+        clause_end = re.search(r"[,，;；。:：]|$", quote[figure.end :]).start() + figure.end
+        # members named in the figure's own clause: "启用鸣珂巷幼儿园、区老年大学等5所新校"
+        return "、" in quote[clause_start:figure.start] or "、" in quote[figure.end : clause_end]
+    return True
 
 
 def _english_figures(quote: str) -> list[str]:
     return [f"{figure_in_english(f)} ({f.text})" for f in find_figures(quote)]
 
 
-def _answer(intent: Intent, text: str, citations: Sequence[Citation], *, abstained: bool = False) -> Answer:
+def _answer(query: Query, text: str, citations: Sequence[Citation], *, abstained: bool = False) -> Answer:
     return Answer(
-        question=intent.text,
+        question=query.question,
         text=text,
         citations=tuple(citations),
         abstained=abstained,
         mode="extractive",
-        lang=intent.lang,
+        lang=query.lang,
     )

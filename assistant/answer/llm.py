@@ -27,7 +27,6 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrou
 from langchain_openai import ChatOpenAI
 
 from assistant.answer.context import Context, pack_context
-from assistant.answer.intent import analyse
 from assistant.answer.result import Answer
 from assistant.answer.verify import (
     citations_in,
@@ -41,11 +40,12 @@ from assistant.answer.verify import (
 from assistant.config import Settings
 from assistant.corpus import Corpus
 from assistant.prompts import load_prompt, prompt_wording
-from assistant.question import Question
 from assistant.text import strip_control
 
 if TYPE_CHECKING:
+    from assistant.answer.registry import Answerer
     from assistant.api import Assistant
+    from assistant.query import Query
 
 NOT_FOUND_TOKEN = "NOT_IN_PLAN"  # the model's whole reply when the context does not answer
 HISTORY_TURNS = 2  # previous (question, answer) turns shown to the model for follow-ups
@@ -114,13 +114,6 @@ def render_history(history: Sequence[tuple[str, str]], lang: str) -> str:
     for asked, answered in history[-HISTORY_TURNS:]:
         lines += [f"{user}: {fence(asked)[:HISTORY_CHARS]}", f"{bot}: {fence(answered)[:HISTORY_CHARS]}"]
     return "\n".join(lines) or none
-
-
-def retrieval_query(assistant: Assistant, question: Question, history: Sequence[tuple[str, str]]) -> str:
-    """What to search for: a follow-up completed from the last question, English with plan terms."""
-    intent = analyse(question.text, history)
-    terms = assistant._extractive.lexicon.translate_terms(intent.text) if intent.lang == "en" else []
-    return f"{intent.text} {' '.join(terms)}".strip()
 
 
 def plan_years(corpus: Corpus) -> frozenset[str]:
@@ -214,16 +207,35 @@ class ClaimGate:
         return piece
 
 
+class LLMAnswerer:
+    """Answers with an OpenAI-compatible model, verified claim by claim; ``fallback`` on any failure."""
+
+    name = "llm"
+
+    def __init__(self, assistant: Assistant, fallback: Answerer) -> None:
+        self.assistant = assistant
+        self.fallback = fallback
+
+    def stream(
+        self, query: Query, history: Sequence[tuple[str, str]], started: float
+    ) -> Iterator[str | Answer]:
+        yield from answer_with_llm(self.assistant, query, history, started, self.fallback)
+
+
 def answer_with_llm(
-    assistant: Assistant, question: Question, history: Sequence[tuple[str, str]], started: float
+    assistant: Assistant,
+    question: Query,
+    history: Sequence[tuple[str, str]],
+    started: float,
+    fallback: Answerer,
 ) -> Iterator[str | Answer]:
-    """Verified text pieces as they are ready, then the ``Answer`` (the extractive one on any failure)."""
+    """Verified text pieces as they are ready, then the ``Answer`` (the fallback's on any failure)."""
     settings = assistant.settings
     history = tuple(history)
     timings: dict[str, float] = {}
     inputs = {
-        "query": retrieval_query(assistant, question, history),
-        "question": fence(question.text),
+        "query": question.retrieval,
+        "question": fence(question.question),
         "history": render_history(history, question.lang),
     }
     prompt = answer_prompt(settings, question.lang)
@@ -264,13 +276,13 @@ def answer_with_llm(
             failure = f"LLM answer failed verification ({gate.problems[0]}); showing the extractive answer."
     timings["verify"] = gate.verify_ms if gate is not None else 0.0
     if failure is not None or gate is None or rest is None:
-        yield from _fallback(assistant, question, history, started, timings, failure or "", released)
+        yield from _fallback(fallback, question, history, started, timings, failure or "", released)
         return
     if rest:
         yield rest
     timings["total"] = _ms(started)
     yield Answer(
-        question=question.text,
+        question=question.question,
         text=gate.text,
         citations=cite_answer(gate.text, assistant.corpus, years=gate.years),
         abstained=False,
@@ -282,8 +294,8 @@ def answer_with_llm(
 
 
 def _fallback(
-    assistant: Assistant,
-    question: Question,
+    fallback: Answerer,
+    question: Query,
     history: Sequence[tuple[str, str]],
     started: float,
     timings: dict[str, float],
@@ -291,7 +303,8 @@ def _fallback(
     released: bool,
 ) -> Iterator[str | Answer]:
     """The extractive answer, with the note saying why; its text is yielded unless text was shown."""
-    answer = assistant._extractive.answer(question, history, started)
+    *_, answer = fallback.stream(question, history, started)
+    assert isinstance(answer, Answer)
     merged = {
         **answer.timings,
         "retrieve": timings.get("retrieve", 0.0) + answer.timings.get("retrieve", 0.0),

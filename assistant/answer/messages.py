@@ -13,15 +13,17 @@ NOT_FOUND = {
 }
 _REASONS = {
     "zh": {
-        "year": "这份计划只安排今年的工作，不含其他年份的数据。",
-        "place": "这份计划只涉及钟楼区，不含其他地区的数据。",
+        "year": "资料库中没有所问年份的计划（现有：{holdings}的计划）。",
+        "place": "资料库中没有{asked}的计划（现有：{holdings}的计划）。",
         "no-figure": "计划中有相关内容，但没有给出具体数字。",
+        "attribute": "计划提到了这件事，但没有给出所问的内容。",
         "topic": "计划中没有找到相关内容。",
     },
     "en": {
-        "year": "It covers this year's work only, not other years.",
-        "place": "It covers Zhonglou District only, not other places.",
+        "year": "The library holds no plan for the year asked about (it holds: {holdings}).",
+        "place": "The library holds no plan for {asked} (it holds: {holdings}).",
         "no-figure": "It mentions the topic but gives no figure for it.",
+        "attribute": "It mentions this, but does not give what was asked about it.",
         "topic": "Nothing in it matches the question.",
     },
 }
@@ -32,10 +34,10 @@ def cite_tag(paragraph_id: str) -> str:
     return f"[{paragraph_id}]"
 
 
-def not_found(lang: str, reason: str, nearest: Sequence[str]) -> str:
-    """ "计划中没有提到这一点。" + why + the nearest paragraph IDs."""
-    kind = reason.split(":", 1)[0]
-    why = _REASONS[lang].get(kind, _REASONS[lang]["topic"])
+def not_found(lang: str, reason: str, nearest: Sequence[str], holdings: str = "") -> str:
+    """ "计划中没有提到这一点。" + why (the library's holdings, for another place or year) + the nearest IDs."""
+    kind, _, asked = reason.partition(":")
+    why = _REASONS[lang].get(kind, _REASONS[lang]["topic"]).format(asked=asked, holdings=holdings)
     tail = f"{_NEAREST[lang]}{' '.join(cite_tag(n) for n in nearest)}" if nearest else ""
     return f"{NOT_FOUND[lang]}{'' if lang == 'zh' else ' '}{why}{'' if lang == 'zh' else ' '}{tail}".strip()
 
@@ -45,6 +47,18 @@ def quote_line(lang: str, quote: str, paragraph_id: str, english_figures: Sequen
         lead = "; ".join(english_figures) if english_figures else "The plan says"
         return f"{lead} — “{quote}” {cite_tag(paragraph_id)}"
     return f"计划原文：“{quote}” {cite_tag(paragraph_id)}"
+
+
+def resolution(lang: str, subject: str, figure: str) -> str:
+    """Which figure of a shared statement is the subject's ("省、市重大项目3个、7个" → 市重大项目：7个)."""
+    return f" (of these, {subject}: {figure})" if lang == "en" else f"（其中{subject}：{figure}）"
+
+
+def located(lang: str, section_path: str, paragraph_id: str) -> str:
+    """Where the last answer comes from: its part and section, and its paragraph ID."""
+    if lang == "en":
+        return f"It is in {section_path}, paragraph {cite_tag(paragraph_id)}."
+    return f"出自「{section_path}」，段落 {cite_tag(paragraph_id)}。"
 
 
 def definition_line(lang: str, term: str, definition: str, paragraph_id: str) -> str:

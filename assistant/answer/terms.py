@@ -83,6 +83,10 @@ _COUNTED = re.compile(
 )  # "三项", "两个": a count, not a topic
 _ASCII_WORD = re.compile(r"[a-z][a-z0-9]+")
 ABSENT_SHARE = 0.8  # a word the plan never uses weighs this share of the rarest word's weight
+# Parts of speech that never name a topic (pronouns, adverbs, particles, prepositions, numerals…)
+_FUNCTION_TAGS = ("r", "d", "u", "y", "e", "o", "c", "p", "q", "m", "f", "zg", "w")
+_CONTENT_TAGS = ("n", "eng", "j", "l", "i", "x")  # nouns, abbreviations, idioms, the plan's own terms
+EVERYDAY_SHARE = 0.25  # weight kept by an everyday word the plan never uses
 UNKNOWN_EN_WEIGHT = 2.5  # an English word the lexicon does not know: likely a paraphrase, maybe a new topic
 
 
@@ -173,16 +177,29 @@ class TermExtractor:
             if variant in covered:
                 terms.append(self._term((variant, *plan_terms)))
                 covered = covered.replace(variant, " ")
-        for word in self._segmenter.lcut(covered):
+        for word, flag in self._tagged(covered):
             word = word.strip()
             if (
                 len(word) >= 2
                 and word not in _MEASURE_WORDS
                 and not word.isdigit()
                 and not _COUNTED.match(word)
+                and not flag.startswith(_FUNCTION_TAGS)
             ):
-                terms.append(self._term((word,)))
+                term = self._term((word,))
+                if self.weight(word) >= self.unseen_weight and not flag.startswith(_CONTENT_TAGS):
+                    # an everyday word the plan never uses ("涨", "多出来") is a way of asking,
+                    # not an absent topic: only absent nouns ("5G基站") weigh as absent
+                    term = Term(term.forms, term.weight * EVERYDAY_SHARE)
+                terms.append(term)
         return _unique(terms)
+
+    def _tagged(self, text: str) -> list[tuple[str, str]]:
+        """jieba words with their part-of-speech tags (the plan's own terms taught first)."""
+        self._segmenter  # noqa: B018 - teaches jieba the plan's terms before tagging
+        import jieba.posseg
+
+        return [(w.word, w.flag) for w in jieba.posseg.lcut(text)]
 
     def _english(self, question: str) -> list[Term]:
         terms = [self._term((fold(t),)) for t in self._lexicon.translate_terms(question)]

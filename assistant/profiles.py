@@ -1,0 +1,138 @@
+"""Document profiles: the place and year each document speaks for, and what a question is scoped to.
+
+Read from the corpus manifest (``place``, ``year``, ``title``, ``issuer``; editable), never from the
+code: "钟楼区, 2025" is a fact of one document. ``Profiles.scope`` maps the places and years a
+question names to documents, or says why the library cannot answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.corpus import Corpus
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年|\b|[^\d])")
+_RELATIVE_YEAR = re.compile(
+    r"去年|前年|明年|后年|上一年|前一年|上年度|往年|year before|previous year|prior year|last year|next year|the year after",
+    re.I,
+)
+# Places people compare with (a general gazetteer, not one document's neighbours): a mention is
+# out of scope unless a document speaks for it or the default document itself names it.
+GAZETTEER_ZH = (
+    "天宁 新北 武进 金坛 溧阳 常州 江阴 宜兴 昆山 常熟 张家港 太仓 苏州 无锡 南京 南通 扬州 镇江 泰州 徐州 连云港 淮安 "
+    "盐城 宿迁 上海 北京 天津 重庆 杭州 宁波 深圳 广州 合肥 济南 青岛 成都 武汉 西安 郑州 长沙 福州 厦门 "
+    "江苏 浙江 山东 广东 安徽 江西 海南 河北 河南 湖北 湖南 福建 四川 贵州 云南 陕西 山西 辽宁 吉林 黑龙江 "
+    "甘肃 青海 广西 内蒙古 宁夏 新疆 西藏 钟楼"
+).split()
+_PLACE_ZH = re.compile(rf"(?:{'|'.join(sorted(GAZETTEER_ZH, key=len, reverse=True))})(?:省|市|区|县)?")
+_PLACE_EN = re.compile(
+    r"\b([A-Z][a-z]+)(?:'s)? (?i:district|county|city|province|town)\b|\b(?i:district|city|province) of ([A-Z][a-z]+)"
+)
+_SUFFIX = re.compile(r"(?:省|市|区|县|人民政府)$")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a document speaks for; ``aliases`` are the forms a question may name its place by."""
+
+    id: str
+    title: str
+    place: str  # "钟楼区"
+    year: int | None
+    issuer: str = ""
+    language: str = "zh"
+    place_en: str = ""  # "Zhonglou"
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        short = _SUFFIX.sub("", self.place)
+        names = [self.place, short, self.place_en.lower()]
+        return tuple(dict.fromkeys(n for n in names if n))
+
+    def label(self, lang: str) -> str:
+        """The place it speaks for (no digits: every number in an answer comes from a quote)."""
+        return (self.place_en or self.place) if lang == "en" else self.place
+
+
+def _place_key(name: str) -> str:
+    return _SUFFIX.sub("", name).lower()
+
+
+@dataclass(frozen=True)
+class Profiles:
+    """Every document's profile, the default document first."""
+
+    documents: tuple[Profile, ...]
+    default: str
+    home_text: str = ""  # the default document's text: a place it names itself is in scope
+
+    @classmethod
+    def of(cls, corpus: Corpus, default: str | None = None) -> Profiles:
+        profiles = []
+        for doc in corpus.documents:
+            meta = doc.meta
+            year = meta.get("year")
+            profiles.append(
+                Profile(
+                    id=doc.id,
+                    title=doc.title,
+                    place=str(meta.get("place") or ""),
+                    year=int(year) if isinstance(year, int | str) and str(year).isdigit() else None,
+                    issuer=str(meta.get("issuer") or ""),
+                    language=str(meta.get("language") or "zh"),
+                    place_en=str(meta.get("place_en") or ""),
+                )
+            )
+        chosen = default if default and any(p.id == default for p in profiles) else profiles[0].id
+        home = next(d for d in corpus.documents if d.id == chosen)
+        return cls(tuple(profiles), chosen, home.text)
+
+    def get(self, doc_id: str) -> Profile:
+        return next(p for p in self.documents if p.id == doc_id)
+
+    @property
+    def home(self) -> Profile:
+        return self.get(self.default)
+
+    def holdings(self, lang: str) -> str:
+        """What the library holds, for a refusal: "钟楼区2025年、江苏省2026年"."""
+        labels = dict.fromkeys(p.label(lang) for p in self.documents if p.label(lang))
+        return ("; " if lang == "en" else "、").join(labels)
+
+    def places_in(self, text: str) -> list[str]:
+        """Place names a question mentions (Chinese gazetteer, English "X district", profile names)."""
+        found = [m.group(0) for m in _PLACE_ZH.finditer(text)]
+        found += [m.group(1) or m.group(2) for m in _PLACE_EN.finditer(text)]
+        lowered = text.lower()
+        found += [p.place_en for p in self.documents if p.place_en and p.place_en.lower() in lowered]
+        return list(dict.fromkeys(found))
+
+    def scope(self, text: str) -> tuple[str | None, tuple[str, ...]]:
+        """(why the library cannot answer, or None; the documents the question is about)."""
+        named: set[str] = set()  # "钟楼区和江苏省…分别": each place named adds its documents
+        for place in self.places_in(text):
+            key = _place_key(place)
+            matching = {p.id for p in self.documents if key and any(_place_key(a) == key for a in p.aliases)}
+            if matching:
+                named |= matching
+            elif place in self.home_text:
+                continue  # a place the default document itself names ("常州卫校")
+            else:
+                return f"place:{place}", ()
+        named_place = bool(named)
+        docs = named or {p.id for p in self.documents}
+        years = {int(y) for y in _YEAR.findall(text)}
+        if years:
+            with_year = {p.id for p in self.documents if p.year in years}
+            if not with_year & docs:
+                label = "、".join(f"{y}年" for y in sorted(years))
+                return f"year:{label}", ()
+            docs &= with_year
+        elif _RELATIVE_YEAR.search(text):
+            return "year:其他年份", ()
+        if not named_place and not years:
+            return None, (self.default,)
+        if not named_place and self.default in docs:
+            return None, (self.default,)  # "2025年…": the default document, when it is for that year
+        return None, tuple(p.id for p in self.documents if p.id in docs)

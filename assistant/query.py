@@ -1,0 +1,238 @@
+"""The query stage: a question and the conversation so far → one ``Query`` that says what is asked.
+
+Built once per question and used by search, every answerer and the eval's recall@k: language,
+kind, the attribute asked for, the subject terms, the places and years named, the follow-up
+resolved against the conversation, and the text to retrieve with. No other module reads the raw
+question; query expansion (English lexicon, Chinese variants) lives here only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from assistant.answer import intent as rules
+from assistant.answer.english import Lexicon
+from assistant.answer.terms import Term, TermExtractor
+from assistant.citations import cited_ids
+from assistant.profiles import Profiles
+from assistant.question import Question
+from assistant.text import fold, is_english
+
+Turn = tuple[str, str]  # (question, answer text), as the page and the API send history
+
+Attribute = Literal[
+    "amount", "percent", "rank", "date", "money", "list", "definition", "yesno", "phrasing", "fact"
+]
+Meta = Literal["section", "paragraph", "original", "more", "english", "again"]
+
+_DATE_ZH = re.compile(r"哪一?年|何时|什么时候|几月|哪个月|哪一天|何年|完工时间|时间节点|截止")
+_DATE_EN = re.compile(r"\bwhen\b|\bwhich year\b|\bwhat year\b|\bby when\b|\bwhat date\b|\bdeadline\b", re.I)
+_RANK = re.compile(r"排名|名次|前几|第几|\brank", re.I)
+_LIST_ZH = re.compile(r"哪些|哪几|哪[两二三四五六七八九十]|分别是|分别指|都有|包括什么|包含|有几类")
+_LIST_EN = re.compile(
+    r"\bwhich (?:two|three|four|five|ones)\b|\bwhat are the (?:names|members|items|parts)\b|\blist\b|\bwhat (?:exactly )?makes? up\b|\bname the\b",
+    re.I,
+)
+_PHRASING = re.compile(
+    r"表述|提法|怎么说|怎么提|怎样表述|原话|措辞|\bhow does the plan (?:phrase|word|put|describe)|\bwording\b|\bphrase[sd]?\b",
+    re.I,
+)
+# Questions about the previous answer itself (they need its citations, not a new search).
+_META: tuple[tuple[Meta, re.Pattern[str]], ...] = (
+    ("section", re.compile(r"哪(?:一|个)?(?:部分|章|节|块|方面|板块)|which (?:part|section|chapter)|what (?:part|section)", re.I)),
+    ("paragraph", re.compile(r"哪一?段|第几段|段落编号|which paragraph|what paragraph|paragraph id", re.I)),
+    ("original", re.compile(r"原文(?:是)?怎么(?:说|写)|原话|原文呢|原文是什么|exact (?:words|wording)|original (?:text|wording)|quote it|word for word", re.I)),
+    ("more", re.compile(r"详细(?:说说|讲讲|一点|些)|展开(?:说|讲)|具体说说|多说|更多|say more|tell me more|more detail|elaborate|the whole paragraph", re.I)),
+    ("english", re.compile(r"用英文|英文(?:说|版)|翻译成英文|in english\b", re.I)),
+    ("again", re.compile(r"再说一(?:遍|次)|数字(?:是多少)?再|the (?:figure|number) again|repeat (?:that|the figure|it)", re.I)),
+)
+_PRONOUN_ZH = re.compile(r"它们|它|其|该项|这项|这个|那个|这件事|这方面|此项")
+_PRONOUN_EN = re.compile(r"\b(?:it|its|this|that|they|them|these|those)\b", re.I)
+_YEAR_SHIFT = re.compile(
+    r"去年|前年|明年|后年|上一年|前一年|上年度|那年之前|往年|year before|previous year|prior year|last year|next year|the year after",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question understood. ``text`` is what is asked, completed from the conversation."""
+
+    question: str  # as asked (cleaned, bounded)
+    text: str  # the effective question
+    lang: str  # "zh" | "en"
+    kind: str  # "figure" | "definition" | "trap" | "fact" | "meta"
+    attribute: Attribute
+    multi: bool
+    units: frozenset[str]
+    asserted: frozenset[str]  # numbers the question claims (a trap)
+    terms: tuple[Term, ...]
+    retrieval: str  # the text to search with: plan terms added
+    scope: str | None = None  # "year:2024年" / "place:天宁区" when the library cannot answer
+    docs: tuple[str, ...] = ()  # the documents the question is about (empty: the default one)
+    followup: bool = False
+    meta: Meta | None = None
+    previous: tuple[str, ...] = ()  # paragraph IDs the last answer cited
+    parts: tuple[Query, ...] = ()  # several questions in one message, each understood
+    notes: tuple[str, ...] = field(default=())
+
+
+def attribute_of(text: str, kind: str, units: frozenset[str]) -> Attribute:
+    """What kind of answer is wanted, independent of the subject."""
+    english = is_english(text)
+    if kind == "trap":
+        return "yesno"
+    if kind == "definition":
+        return "definition"
+    if _PHRASING.search(text):
+        return "phrasing"
+    if (_DATE_EN if english else _DATE_ZH).search(text):
+        return "date"
+    if _RANK.search(text):
+        return "rank"
+    if units & rules.MONEY_UNITS:
+        return "money"
+    if "%" in units:
+        return "percent"
+    if kind == "fact" and (_LIST_EN if english else _LIST_ZH).search(text):
+        return "list"
+    return "amount" if kind == "figure" else "fact"
+
+
+def meta_of(text: str, history: Sequence[Turn]) -> Meta | None:
+    """A question about the last answer itself ("哪一部分提出的?", "say more")."""
+    if not history or not cited_ids(history[-1][1]):
+        return None
+    if len(rules.topic_of(text)) > 12:  # a long question about something else that happens to say "which part"
+        return None
+    return next((name for name, pattern in _META if pattern.search(text)), None)
+
+
+class QueryStage:
+    """Understands questions against one library: its vocabulary, lexicon and document profiles."""
+
+    def __init__(self, extractor: TermExtractor, lexicon: Lexicon, profiles: Profiles) -> None:
+        self.extractor = extractor
+        self.lexicon = lexicon
+        self.profiles = profiles
+
+    def understand(self, question: Question, history: Sequence[Turn] = ()) -> Query:
+        """One question (maybe several in one message), with the conversation so far."""
+        parts = rules.split_questions(question.text)
+        if len(parts) == 1:
+            return self._one(question, question.text, history)
+        understood: list[Query] = []
+        asked = list(history)
+        for n, part in enumerate(parts):
+            if n and not rules.is_followup(part, asked):  # "…规模多大?已经建成多少?": still about 算力中心
+                part = f"{rules.topic_of(parts[0])} {part}"
+            understood.append(self._one(question, part, asked))
+            asked.append((part, ""))
+        first = understood[0]
+        return replace(first, parts=tuple(understood), multi=True)
+
+    def _one(self, question: Question, text: str, history: Sequence[Turn]) -> Query:
+        text = rules.strip_injection(text) or text
+        previous = tuple(cited_ids(history[-1][1])) if history else ()
+        meta = meta_of(text, history)
+        if meta is not None:
+            last = self._last_asked(history)
+            base = self._one(question, last, history[:-1]) if last else None
+            lang = "en" if meta == "english" or is_english(text) else (base.lang if base else "zh")
+            return Query(
+                question=question.text,
+                text=last or text,
+                lang=lang,
+                kind="meta",
+                attribute="fact",
+                multi=False,
+                units=frozenset(),
+                asserted=frozenset(),
+                terms=base.terms if base else (),
+                retrieval=base.retrieval if base else text,
+                meta=meta,
+                previous=previous,
+                notes=question.notes,
+            )
+        text = self._resolve_reference(text, history)
+        intent = rules.analyse(text, self._frames(history))
+        effective = intent.text
+        if history and _YEAR_SHIFT.search(text) and not rules.out_of_scope(effective, ""):
+            effective = f"{effective} {_YEAR_SHIFT.search(text).group(0)}"  # keep the shift visible
+        terms = tuple(self.extractor.terms(effective, intent.lang))
+        scope, docs = self.profiles.scope(effective)
+        return Query(
+            question=question.text,
+            text=effective,
+            lang=intent.lang,
+            kind=intent.kind,
+            attribute=attribute_of(effective, intent.kind, intent.units),
+            multi=intent.multi,
+            units=intent.units,
+            asserted=intent.asserted,
+            terms=terms,
+            retrieval=self.retrieval_text(effective, intent.lang),
+            scope=scope,
+            docs=docs,
+            followup=intent.followup,
+            previous=previous,
+            notes=question.notes,
+        )
+
+    def retrieval_text(self, text: str, lang: str) -> str:
+        """The question with the plan's own words added: English via the lexicon, Chinese variants."""
+        if lang == "en":
+            return self.lexicon.expand(text)
+        return " ".join([text, *self.extractor.plan_terms(text)])
+
+    @staticmethod
+    def _last_asked(history: Sequence[Turn]) -> str:
+        """The last question that was not itself about an answer."""
+        for n in range(len(history) - 1, -1, -1):
+            if meta_of(history[n][0], history[:n]) is None:
+                return history[n][0]
+        return ""
+
+    @staticmethod
+    def _frames(history: Sequence[Turn]) -> list[Turn]:
+        """History without the turns that asked about an answer (they frame nothing)."""
+        return [t for n, t in enumerate(history) if meta_of(t[0], history[:n]) is None]
+
+    def _resolve_reference(self, text: str, history: Sequence[Turn]) -> str:
+        """ "今年对它有什么安排?" → 它 replaced by what the last turn was about."""
+        frames = self._frames(history)
+        if not frames:
+            return text
+        english = is_english(text)
+        pronoun = (_PRONOUN_EN if english else _PRONOUN_ZH).search(text)
+        if pronoun is None:
+            return text
+        last_q, last_a = frames[-1]
+        subject = _defined_term(last_a) or self._subject_of(last_q)
+        if not subject:
+            return text
+        if english:
+            return f"{text} ({subject})"
+        return text[: pronoun.start()] + subject + text[pronoun.end() :]
+
+    def _subject_of(self, question: str) -> str:
+        """The most specific terms of a question: its rarest plan words."""
+        lang = "en" if is_english(question) else "zh"
+        terms = sorted(self.extractor.terms(question, lang), key=lambda t: -t.weight)
+        return " ".join(t.forms[0] for t in terms[:2])
+
+
+_DEFINED = re.compile(r"(?:名词解释 — |glossary defines )(?P<term>[^：:“]+)")
+
+
+def _defined_term(answer: str) -> str:
+    match = _DEFINED.search(answer)
+    return fold(match.group("term")).strip() if match else ""
+
+
+def query_terms_text(query: Query) -> str:
+    """The query's subject words, folded (for matching figure subjects)."""
+    return " ".join(t.forms[0] for t in query.terms)
