@@ -1,4 +1,4 @@
-"""The ``assistant`` command: ingest, search, show, ask, eval, bench.
+"""The ``assistant`` command: ingest, search, show, ask, chat, eval, bench.
 
 Each subcommand is a few lines over the Python API; an ``AssistantError`` becomes one line on
 stderr and exit code 2, never a traceback.
@@ -99,6 +99,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return run_bench(args)
 
 
+def cmd_chat(args: argparse.Namespace) -> int:
+    from assistant.chat import run_chat
+
+    return run_chat(Assistant(progress=TerminalProgress()), sys.stdin, sys.stdout, mode=args.mode, as_json=args.json)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="assistant", description="Ask the Zhonglou 2025 work plan.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -130,8 +136,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=["extractive", "llm"], default=None)
     p.add_argument("--report", type=Path, default=None, help="directory for report.md/.json/.png")
     p.add_argument("--baseline", action="store_true", help="also run the textbook RAG baseline")
+    p.add_argument(
+        "--dialogues", type=Path, default=None, help="conversations asked turn by turn (default: eval/dialogues.jsonl)"
+    )
+    p.add_argument("--no-dialogues", action="store_true", help="skip the conversations")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_eval)
+
+    p = sub.add_parser("chat", help="an interactive chat in the terminal (/new, /show ID, Ctrl-D to leave)")
+    p.add_argument("--mode", choices=["extractive", "llm"], default=None)
+    p.add_argument("--json", action="store_true", help="read questions line by line, write JSON lines")
+    p.set_defaults(run=cmd_chat)
 
     p = sub.add_parser("bench", help="ingest time, cold start, warm latency, memory; vs the baseline")
     p.add_argument("--queries", type=int, default=60, help="warm questions timed per system")

@@ -63,7 +63,8 @@ class FigureFact:
 
     def own_words(self) -> str:
         """The words of its own clause: action, subject and counted noun (no inherited topic)."""
-        return f"{self.action}{self.subject}{self.counted}"
+        subject = "" if self.subject == self.topic else self.subject
+        return f"{self.action}{subject}{self.counted}"
 
 
 def _spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:

@@ -287,13 +287,16 @@ class ExtractiveAnswerer:
             fitting = [f for f in in_sentence if any(f.unit.startswith(u) or u.startswith(f.unit) for u in query.units)]
             in_sentence = fitting or in_sentence
 
+        asked = fold(query.text)
+
         def fit(fact: FigureFact) -> tuple[float, float]:
             # its own clause's words count fully, a topic inherited from the sentence by half
             words = coverage(query.terms, fold(fact.own_words())) + 0.5 * coverage(query.terms, fold(fact.topic))
             vector = self._figure_vectors.get((fact.paragraph_id, fact.figure.start, fact.subject))
             similarity = float(vector @ qvec) if vector is not None else 0.0
             inside = 0.05 if a <= fact.figure.start < b else 0.0
-            return W_SUBJECT * words + similarity + inside, words
+            named = 0.5 if len(fact.subject) >= 2 and fold(fact.subject) in asked else 0.0  # "规模多大" → 规模
+            return W_SUBJECT * words + similarity + inside + named, words
 
         ranked = sorted(in_sentence, key=lambda f: fit(f)[0], reverse=True)
         best = ranked[0]
@@ -384,10 +387,18 @@ class ExtractiveAnswerer:
         return extra
 
     def _asks_about_term(self, query: Query) -> bool:
-        """A question naming a glossary term and asking nothing more specific ("三先三后原则呢?")."""
-        return self._glossary_match(query) is not None and (
-            query.attribute == "list" or not re.search(r"哪|谁|which|who|where", query.text, re.I)
-        )
+        """A question naming a glossary term and asking nothing more specific ("三先三后原则呢?");
+        "今年对“云上政务”有什么安排?" asks what the plan does about it, which the body says."""
+        pid = self._glossary_match(query)
+        if pid is None:
+            return False
+        if query.attribute == "list":
+            return True
+        if re.search(r"哪|谁|which|who|where", query.text, re.I):
+            return False
+        term = fold(re.sub(r"[“”\"]", "", self.corpus.paragraph(pid).term or ""))
+        rest = [t for t in query.terms if not any(form in term or term in form for form in t.forms)]
+        return not any(t.weight >= 1.0 for t in rest if not re.search(r"安排|目标|打算|计划|举措|措施", t.forms[0]))
 
     def _glossary_match(self, query: Query) -> str | None:
         asked = fold(query.text)
@@ -478,9 +489,14 @@ class ExtractiveAnswerer:
             return self._refuse(query, [], [], reason="topic")
         paragraph = self.corpus.paragraph(ids[0])
         if query.meta in ("section", "paragraph"):
-            path = " › ".join(paragraph.section_path) or paragraph.section
-            text = messages.located(query.lang, path, paragraph.id)
-            return _answer(query, text, [cite(self.corpus, paragraph.id)])
+            cited = [paragraph]
+            if paragraph.kind == "glossary" and paragraph.term:  # the glossary explains a term the body uses
+                term = re.sub(r"[“”\"]", "", paragraph.term)
+                cited += [p for p in self.corpus.paragraphs if p.kind == "body" and term in p.text][:1]
+            text = "\n".join(
+                messages.located(query.lang, " › ".join(p.section_path) or p.section, p.id) for p in cited
+            )
+            return _answer(query, text, [cite(self.corpus, p.id) for p in cited])
         if query.meta in ("original", "more"):
             quote = paragraph.text.strip()
             return _answer(query, messages.quote_line(query.lang, quote, paragraph.id, []), [cite(self.corpus, paragraph.id, quote)])

@@ -192,6 +192,8 @@ class TermExtractor:
                     # not an absent topic: only absent nouns ("5G基站") weigh as absent
                     term = Term(term.forms, term.weight * EVERYDAY_SHARE)
                 terms.append(term)
+        if not terms and len(covered.strip()) == 1 and "\u4e00" <= covered.strip() <= "\u9fff":
+            terms.append(self._term((covered.strip(),)))  # "水呢?": a one-character subject, alone
         return _unique(terms)
 
     def _tagged(self, text: str) -> list[tuple[str, str]]:

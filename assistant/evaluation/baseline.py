@@ -24,7 +24,6 @@ from assistant.api import Assistant
 from assistant.corpus import Corpus, Paragraph
 from assistant.corpus import Document as CorpusDocument
 from assistant.evaluation.runner import RECALL_FETCH_K
-from assistant.question import prepare_question
 from embeddings import get_embeddings
 from embeddings.chroma import ChromaEmbeddingFunction
 
@@ -83,15 +82,15 @@ class BaselineRAG:
         collection: str,
         store: Chroma,
         answerer: ExtractiveAnswerer,
+        assistant: Assistant,
         *,
-        max_question_chars: int,
         chunks: int,
     ) -> None:
+        self.assistant = assistant  # its query stage: the same understanding of the question
         self.client = client
         self.collection = collection
         self.store = store
         self.answerer = answerer
-        self.max_question_chars = max_question_chars
         self.chunks = chunks
 
     @classmethod
@@ -118,15 +117,10 @@ class BaselineRAG:
         )
         store.add_documents(chunks, ids=[str(c.metadata["chunk_id"]) for c in chunks])
         retriever = store.as_retriever(search_kwargs={"k": top_k})
-        answerer = ExtractiveAnswerer(assistant.corpus, assistant.index.clause_matrix, embeddings, retriever)
-        return cls(
-            client,
-            name,
-            store,
-            answerer,
-            max_question_chars=assistant.settings.max_question_chars,
-            chunks=len(chunks),
+        answerer = ExtractiveAnswerer(
+            assistant.corpus, assistant.index.clause_matrix, embeddings, retriever, assistant.profiles
         )
+        return cls(client, name, store, answerer, assistant, chunks=len(chunks))
 
     def warm_up(self) -> None:
         self.answerer.warm_up()
@@ -134,8 +128,7 @@ class BaselineRAG:
     def ask(self, question: str) -> Answer:
         """The same path as ``Assistant.ask`` in extractive mode, over the baseline's retriever."""
         started = time.perf_counter()
-        prepared = prepare_question(question, self.max_question_chars)
-        return self.answerer.answer(prepared, (), started)
+        return self.answerer.answer(self.assistant.understand(question), started)
 
     def retrieved_texts(self, question: str) -> list[str]:
         """The best chunks' texts: a chunk may span paragraphs, so it is the unit of recall here."""

@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from assistant.api import Assistant
-from assistant.evaluation.dataset import DEFAULT_DATASET, load_dataset
+from assistant.evaluation.dataset import DEFAULT_DATASET, DEFAULT_DIALOGUES, load_dataset, load_dialogues
 from assistant.evaluation.gate import check_gate, load_thresholds
 from assistant.evaluation.report import summary_text, to_json, write_report
 from assistant.evaluation.runner import evaluate
@@ -51,13 +51,46 @@ def run_eval(args: argparse.Namespace, assistant: Assistant | None = None) -> in
     )
     failures = check_gate(run.ours.metrics, thresholds)
     written = write_report(run, args.report, thresholds, failures) if args.report else []
+    conversations = None
+    if not getattr(args, "no_dialogues", False):
+        from assistant.evaluation.dialogues import run_dialogues
+
+        paragraphs = {p.id: p.text for p in assistant.corpus.paragraphs}
+        dialogues = load_dialogues(getattr(args, "dialogues", None) or DEFAULT_DIALOGUES)
+        conversations = run_dialogues(assistant, dialogues, paragraphs, mode=args.mode)
+        failures += check_gate(conversations.metrics, load_thresholds(section="dialogues"))
     if args.json:
-        print(json.dumps(to_json(run, thresholds, failures), ensure_ascii=False, indent=2))
+        out = to_json(run, thresholds, failures)
+        if conversations is not None:
+            out["dialogues"] = {
+                "metrics": conversations.metrics,
+                "failures": [r.to_dict() for r in conversations.failures],
+            }
+        print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         print(summary_text(run, failures))
+        if conversations is not None:
+            print(dialogue_summary(conversations))
         for path_written in written:
             print(f"wrote {path_written}")
     return 0
+
+
+def dialogue_summary(run: Any) -> str:
+    """The conversations' headline numbers and every failed turn."""
+    m = run.metrics
+    lines = [
+        "",
+        "Conversations (each turn asked with the earlier turns as history)",
+        f"  turns right: {m['turns']['accuracy']:.1%} of {m['turns']['n']:.0f}; later turns: "
+        f"{m['later']['accuracy']:.1%}; conversations right start to end: {m['conversations']['accuracy']:.1%}"
+        f" of {m['conversations']['n']:.0f}; number faithfulness: {m['turns']['number_faithfulness']:.1%}",
+    ]
+    for r in run.failures:
+        lines.append(f"  {r.item.id}  {r.item.kind}  {r.item.question}")
+        lines.append(f"      answer:   {r.text.splitlines()[0] if r.text else ''}")
+        lines.append(f"      why:      {'; '.join(r.reasons())}")
+    return "\n".join(lines)
 
 
 def run_bench(args: argparse.Namespace) -> int:

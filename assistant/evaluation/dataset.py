@@ -15,6 +15,8 @@ from assistant.errors import ConfigError
 DEFAULT_DATASET = REPO_ROOT / "eval" / "dataset.jsonl"
 LANGS = ("zh", "en")
 KINDS = ("figure", "fact", "definition", "multi", "trap", "negative")  # report order
+TURN_KINDS = (*KINDS, "meta")  # a conversation's turn may ask about the last answer itself
+DEFAULT_DIALOGUES = REPO_ROOT / "eval" / "dialogues.jsonl"
 FIELDS: dict[str, type] = {
     "id": str,
     "lang": str,
@@ -42,10 +44,10 @@ class EvalItem:
         return self.kind == "negative"
 
 
-def parse_item(raw: str, where: str) -> EvalItem:
+def parse_item(raw: str | dict, where: str, kinds: tuple[str, ...] = KINDS) -> EvalItem:
     """One JSONL line → an item; ``where`` ("dataset.jsonl line 7") starts every error message."""
     try:
-        obj = json.loads(raw)
+        obj = json.loads(raw) if isinstance(raw, str) else raw
     except ValueError as exc:
         raise ConfigError(f"{where}: not valid JSON ({exc})") from exc
     if not isinstance(obj, dict):
@@ -66,8 +68,8 @@ def parse_item(raw: str, where: str) -> EvalItem:
         raise ConfigError(f"{where}: id and question must not be empty")
     if obj["lang"] not in LANGS:
         raise ConfigError(f"{where}: lang must be one of {', '.join(LANGS)}, not {obj['lang']!r}")
-    if obj["kind"] not in KINDS:
-        raise ConfigError(f"{where}: kind must be one of {', '.join(KINDS)}, not {obj['kind']!r}")
+    if obj["kind"] not in kinds:
+        raise ConfigError(f"{where}: kind must be one of {', '.join(kinds)}, not {obj['kind']!r}")
     if obj["kind"] == "negative" and (obj["answers"] or obj["evidence"]):
         raise ConfigError(f"{where}: a negative item has empty answers and evidence")
     if obj["kind"] != "negative" and not (obj["answers"] and obj["evidence"]):
@@ -102,3 +104,43 @@ def load_dataset(path: Path = DEFAULT_DATASET) -> list[EvalItem]:
     if not items:
         raise ConfigError(f"The eval dataset {path} has no items.")
     return items
+
+
+@dataclass(frozen=True)
+class Dialogue:
+    """A short conversation: each turn is asked with the earlier turns (and their answers) as history."""
+
+    id: str
+    lang: str
+    turns: tuple[EvalItem, ...]
+
+
+def load_dialogues(path: Path = DEFAULT_DIALOGUES) -> list[Dialogue]:
+    """Every conversation of a JSONL file: ``{"id", "lang", "turns": [item without id/lang, ...]}``."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ConfigError(f"Cannot read the dialogue set {path}: {exc.strerror or exc}") from exc
+    dialogues: list[Dialogue] = []
+    for line_no, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        where = f"{path.name} line {line_no}"
+        try:
+            obj = json.loads(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{where}: not valid JSON ({exc})") from exc
+        if not isinstance(obj, dict) or not isinstance(obj.get("turns"), list) or len(obj["turns"]) < 2:
+            raise ConfigError(f"{where}: expected {{'id', 'lang', 'turns': [two or more turns]}}")
+        turns = tuple(
+            parse_item(
+                {"id": f"{obj.get('id')}#{n + 1}", "lang": obj.get("lang"), **turn},
+                f"{where} turn {n + 1}",
+                TURN_KINDS,
+            )
+            for n, turn in enumerate(obj["turns"])
+        )
+        dialogues.append(Dialogue(str(obj["id"]), str(obj["lang"]), turns))
+    if not dialogues:
+        raise ConfigError(f"The dialogue set {path} has no conversations.")
+    return dialogues

@@ -29,10 +29,11 @@ class Threshold:
         return {"name": self.name, "group": self.group, "metric": self.metric, "min": self.minimum}
 
 
-def load_thresholds(path: Path = THRESHOLDS) -> list[Threshold]:
-    """The gate's thresholds; a malformed file is a ``ConfigError`` naming what is wrong."""
+def load_thresholds(path: Path = THRESHOLDS, section: str = "gate") -> list[Threshold]:
+    """The gate's thresholds for one section (``gate``: dataset.jsonl; ``blind``: the out-of-sample
+    set; ``dialogues``: the conversations); a malformed file is a ``ConfigError`` naming what is wrong."""
     try:
-        rules = json.loads(path.read_text(encoding="utf-8"))["gate"]
+        rules = json.loads(path.read_text(encoding="utf-8"))[section]
         thresholds = [
             Threshold(str(r["name"]), str(r["group"]), str(r["metric"]), float(r["min"])) for r in rules
         ]
