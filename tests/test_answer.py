@@ -129,13 +129,17 @@ def test_several_figures_in_one_message_are_all_quoted(
 @pytest.mark.parametrize(
     ("question", "reason"),
     [
-        ("2024年GDP实际增长了多少?", "其他年份"),
-        ("天宁区今年新增多少绿地?", "其他地区"),
+        ("2024年GDP实际增长了多少?", "没有所问年份的计划（现有：钟楼区的计划）"),
+        ("天宁区今年新增多少绿地?", "没有天宁区的计划（现有：钟楼区的计划）"),
         ("今年新建多少个5G基站?", "没有找到"),
         ("一般公共预算收入今年增长多少?", "没有给出具体数字"),  # the plan: "保持稳定增长"
         ("今年GDP总量是多少亿元?", "计划中没有提到"),
-        ("What was the GDP growth in 2023?", "other years"),
-        ("What is Wujin District's target for new green space?", "other places"),
+        ("What was the GDP growth in 2023?", "no plan for the year asked about (it holds: Zhonglou)"),
+        ("What is Wujin District's target for new green space?", "no plan for Wujin (it holds: Zhonglou)"),
+        ("思源电气项目总投资多少?", "没有给出所问的内容"),  # the plan names the project, not its cost
+        ("腾龙大道二期全长多少公里?", "没有给出所问的内容"),  # 新增里程10公里 is the new roads'
+        ("提请票决的12个民生实事候选项目具体是哪些?", "没有给出所问的内容"),  # left to the vote
+        ("“三中心两基地一平台”分别是哪几个?", "没有给出所问的内容"),
     ],
 )
 def test_when_the_plan_does_not_say_it_says_so_and_shows_the_nearest_paragraphs(

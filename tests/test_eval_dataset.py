@@ -22,7 +22,10 @@ REPO = Path(__file__).resolve().parents[1]
 EVAL_DIR = REPO / "eval"
 DATASET = EVAL_DIR / "dataset.jsonl"
 # Every eval set in the schema; dataset.jsonl must exist, others (holdout.jsonl, ...) are picked up.
-DATASET_FILES: list[Path] = sorted({DATASET, *EVAL_DIR.glob("*.jsonl")})
+# dialogues.jsonl (conversations) and library.jsonl (several documents) have schemas of their own.
+DATASET_FILES: list[Path] = sorted(
+    {DATASET, *(p for p in EVAL_DIR.glob("*.jsonl") if p.name not in ("dialogues.jsonl", "library.jsonl"))}
+)
 _CORPUS_NAME = "zhonglou-2025-work-plan.txt"
 _CORPUS_CANDIDATES = [REPO / "corpus" / _CORPUS_NAME, REPO.parent / "shared" / "source" / _CORPUS_NAME]
 CORPUS_PATH = next((p for p in _CORPUS_CANDIDATES if p.exists()), _CORPUS_CANDIDATES[0])

@@ -190,7 +190,10 @@ class ExtractiveAnswerer:
         if query.meta:
             parts = [self._about_last_answer(query)]
         else:
-            parts = [self._answer_one(q, timings) for q in (query.parts or (query,))]
+            parts, quoted = [], set()
+            for part in query.parts or (query,):  # each part of "…多大?已经建成多少?" gets its own figure
+                parts.append(self._answer_one(part, timings, frozenset(quoted)))
+                quoted |= {(c.id, c.quote) for c in parts[-1].citations}
         timings["total"] = (time.perf_counter() - started) * 1000
         answered = [a for a in parts if not a.abstained] or parts[:1]
         return Answer(
@@ -204,7 +207,9 @@ class ExtractiveAnswerer:
             lang=answered[0].lang,
         )
 
-    def _answer_one(self, query: Query, timings: dict[str, float]) -> Answer:
+    def _answer_one(
+        self, query: Query, timings: dict[str, float], quoted: frozenset[tuple[str, str]] = frozenset()
+    ) -> Answer:
         t = time.perf_counter()
         docs = self.retriever.invoke(query.retrieval)
         if query.docs:  # scoped to the documents the question is about
@@ -212,11 +217,17 @@ class ExtractiveAnswerer:
         qvec = np.asarray(self.embeddings.embed_query(query.retrieval), dtype=np.float32)
         timings["retrieve"] += (time.perf_counter() - t) * 1000
         t = time.perf_counter()
-        answer = self._compose(query, docs, qvec)
+        answer = self._compose(query, docs, qvec, quoted)
         timings["answer"] += (time.perf_counter() - t) * 1000
         return answer
 
-    def _compose(self, query: Query, docs: Sequence[Document], qvec: np.ndarray) -> Answer:
+    def _compose(
+        self,
+        query: Query,
+        docs: Sequence[Document],
+        qvec: np.ndarray,
+        quoted: frozenset[tuple[str, str]] = frozenset(),
+    ) -> Answer:
         terms = query.terms
         candidates = self._candidates(terms, docs, qvec)
         if query.scope or not candidates:
@@ -232,7 +243,7 @@ class ExtractiveAnswerer:
             chosen = self._figure_answer(query, candidates)
             if chosen is None:
                 return self._refuse(query, candidates, docs, reason="no-figure", cite_first=best)
-            owned = self._own_subject(query, chosen, qvec)
+            owned = self._own_subject(query, chosen, qvec, quoted)
             if owned is None:  # the sentence's figures are other items': the plan gives none for this
                 return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
             chosen, fact = owned
@@ -241,6 +252,7 @@ class ExtractiveAnswerer:
             spans = [chosen]
             if query.multi:
                 spans += self._more_parts(terms, spans, [c for c in candidates if c.has_figure])
+                spans += self._more_units(query, spans, candidates)
             return self._quote(query, spans, resolved=fact)
         span = self._fact_span(best)
         if not self._gives_attribute(query, span):
@@ -270,7 +282,11 @@ class ExtractiveAnswerer:
         return True
 
     def _own_subject(
-        self, query: Query, span: tuple[str, int, int], qvec: np.ndarray
+        self,
+        query: Query,
+        span: tuple[str, int, int],
+        qvec: np.ndarray,
+        quoted: frozenset[tuple[str, str]] = frozenset(),
     ) -> tuple[tuple[str, int, int], FigureFact | None] | None:
         """The figure of the span's sentence whose own subject is the one asked about.
 
@@ -299,7 +315,8 @@ class ExtractiveAnswerer:
             return W_SUBJECT * words + similarity + inside + named, words
 
         ranked = sorted(in_sentence, key=lambda f: fit(f)[0], reverse=True)
-        best = ranked[0]
+        fresh = [f for f in ranked if not any(q_pid == pid and f.figure.text in q for q_pid, q in quoted)]
+        best = (fresh or ranked)[0]  # an earlier part of the message already quoted the others
         words = fit(best)[1]
         vector = self._figure_vectors.get((best.paragraph_id, best.figure.start, best.subject))
         similarity = float(vector @ qvec) if vector is not None else 0.0
@@ -384,6 +401,20 @@ class ExtractiveAnswerer:
             if gained and span not in chosen + extra and sum(t.weight for t in gained) >= 3.0:
                 extra.append(span)
                 covered += " " + clause
+        return extra
+
+    def _more_units(
+        self, query: Query, chosen: list[tuple[str, int, int]], candidates: Sequence[Candidate]
+    ) -> list[tuple[str, int, int]]:
+        """ "多少条道路、新增多少公里": a unit asked for that no quote states yet, from the same sentence."""
+        stated = {f.unit for pid, a, b in chosen for f in find_figures(self._text(pid, (a, b)))}
+        extra: list[tuple[str, int, int]] = []
+        for unit in sorted(query.units - stated - {"个"}):
+            for c in candidates[:20]:
+                near = any(pid == c.paragraph_id and abs(c.start - b) <= MAX_SPAN for pid, _, b in chosen)
+                if near and unit in c.units and (c.paragraph_id, c.start, c.end) not in chosen:
+                    extra.append((c.paragraph_id, c.start, c.end))
+                    break
         return extra
 
     def _asks_about_term(self, query: Query) -> bool:
