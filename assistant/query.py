@@ -158,7 +158,11 @@ class QueryStage:
                 notes=question.notes,
             )
         text = self._resolve_reference(text, history)
-        intent = rules.analyse(text, self._frames(history))
+        frames = self._frames(history)
+        elliptical = bool(frames) and self._names_no_subject(text)
+        if elliptical:  # "已经建成多少?" after a question about 算力中心: still about 算力中心
+            text = f"{self._subject_of(frames[-1][0])} {text}"
+        intent = rules.analyse(text, frames, elliptical=elliptical)
         effective = intent.text
         if history and _YEAR_SHIFT.search(text) and not rules.out_of_scope(effective, ""):
             effective = f"{effective} {_YEAR_SHIFT.search(text).group(0)}"  # keep the shift visible
@@ -180,6 +184,15 @@ class QueryStage:
             followup=intent.followup,
             previous=previous,
             notes=question.notes,
+        )
+
+    def _names_no_subject(self, text: str) -> bool:
+        """ "已经建成多少?": only verbs and question words, nothing the question is about."""
+        if is_english(text):
+            return False
+        return not any(
+            flag.startswith(("n", "x", "j", "eng", "l", "i")) and any(ch.isalnum() for ch in word)
+            for word, flag in self.extractor.tagged(text)
         )
 
     def retrieval_text(self, text: str, lang: str) -> str:

@@ -191,10 +191,13 @@ def is_multi(text: str) -> bool:
     return len(pieces) >= 2 or len(re.findall(r"多少|几", text)) > 1
 
 
-def analyse(text: str, history: Sequence[tuple[str, str]] = ()) -> Intent:
-    """Understand a question, completing a follow-up ("那高企呢?") from the previous question."""
+def analyse(
+    text: str, history: Sequence[tuple[str, str]] = (), *, elliptical: bool = False
+) -> Intent:
+    """Understand a question, completing a follow-up ("那高企呢?") from the previous question;
+    ``elliptical``: the question names no subject of its own ("已经建成多少?")."""
     text = strip_injection(text) or text
-    followup = is_followup(text, history)
+    followup = bool(history) and (elliptical or is_followup(text, history))
     effective = text
     kind = question_kind(text)
     if followup:

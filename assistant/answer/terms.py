@@ -177,7 +177,7 @@ class TermExtractor:
             if variant in covered:
                 terms.append(self._term((variant, *plan_terms)))
                 covered = covered.replace(variant, " ")
-        for word, flag in self._tagged(covered):
+        for word, flag in self.tagged(covered):
             word = word.strip()
             if (
                 len(word) >= 2
@@ -196,7 +196,7 @@ class TermExtractor:
             terms.append(self._term((covered.strip(),)))  # "水呢?": a one-character subject, alone
         return _unique(terms)
 
-    def _tagged(self, text: str) -> list[tuple[str, str]]:
+    def tagged(self, text: str) -> list[tuple[str, str]]:
         """jieba words with their part-of-speech tags (the plan's own terms taught first)."""
         self._segmenter  # noqa: B018 - teaches jieba the plan's terms before tagging
         import jieba.posseg

@@ -1,0 +1,73 @@
+"""Conversations: follow-ups, questions about the last answer, and ``assistant chat``.
+
+The page, the API (``/ask`` with history) and ``assistant chat`` give the same answers for the
+same conversation; tests/test_app_client.py drives the page, this file the API and the chat.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from assistant import Assistant
+from assistant.chat import run_chat
+
+CONVERSATION = ["今年新增多少绿地?", "这个是哪一部分提出的?", "原文怎么说的?", "那去年呢?"]
+
+
+def _converse(assistant: Assistant, questions: list[str]) -> list[str]:
+    history: list[tuple[str, str]] = []
+    for q in questions:
+        history.append((q, assistant.ask(q, history=history).text))
+    return [a for _, a in history]
+
+
+def test_a_conversation_holds_together(assistant: Assistant) -> None:
+    green, section, original, last_year = _converse(assistant, CONVERSATION)
+    assert "10公顷" in green
+    assert "功能品质融合蝶变" in section and "[zl2025/p12]" in section
+    assert "新增绿地10公顷" in original  # the whole paragraph, quoted
+    assert last_year.startswith("计划中没有提到这一点") and "10公顷" not in last_year
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        ("今年新认定科小多少家?", "那高企呢?", "超500家"),
+        ("力争新增入库的省重大项目有几个?", "那市重大项目呢?", "市重大项目：7个"),
+        ("What is the target for rooftop solar?", "Which section is that in?", "新质动能加速集聚"),
+        ("什么是“综合执法进小区”?", "这在计划的哪一部分?", "功能品质融合蝶变"),
+        ("算力中心计划规模多大?", "已经建成多少?", "430PB"),
+    ],
+)
+def test_a_follow_up_leans_on_the_turn_before(assistant: Assistant, first: str, second: str, expected: str) -> None:
+    assert expected in _converse(assistant, [first, second])[1]
+
+
+def test_chat_keeps_history_and_starts_over(assistant: Assistant) -> None:
+    stdin = io.StringIO("\n".join(["今年新增多少绿地?", "哪一段?", "/new", "哪一段?", "/show zl2025/g10", ""]))
+    stdout = io.StringIO()
+    assert run_chat(assistant, stdin, stdout, as_json=True) == 0
+    lines = [json.loads(line) for line in stdout.getvalue().splitlines()]
+    green, where, new, alone, shown = lines
+    assert "10公顷" in green["text"]
+    assert "[zl2025/p12]" in where["text"]
+    assert new == {"event": "new"}
+    assert "[zl2025/p12]" not in alone["text"]  # the history was cleared: nothing to point at
+    assert shown["id"] == "zl2025/g10"
+
+
+def test_chat_and_api_give_the_same_answers(assistant: Assistant) -> None:
+    stdout = io.StringIO()
+    run_chat(assistant, io.StringIO("\n".join(CONVERSATION) + "\n"), stdout, as_json=True)
+    chat_answers = [json.loads(line)["text"] for line in stdout.getvalue().splitlines()]
+    assert chat_answers == _converse(assistant, CONVERSATION)
+
+
+def test_chat_reports_a_bad_line_and_goes_on(assistant: Assistant) -> None:
+    stdout = io.StringIO()
+    run_chat(assistant, io.StringIO("/show zl2025/p99\n今年新增多少绿地?\n"), stdout, as_json=True)
+    error, green = (json.loads(line) for line in stdout.getvalue().splitlines())
+    assert "zl2025/p99" in error["error"] and "10公顷" in green["text"]

@@ -1,0 +1,131 @@
+"""Specification of the query stage: ``understand(question, history) -> Query``.
+
+One place reads the raw question: kind, attribute asked for, subject terms, places and years,
+follow-ups and questions about the last answer, and the text to retrieve with.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import Assistant
+from assistant.profiles import Profile, Profiles
+
+GREEN = ("今年新增多少绿地?", "计划原文：“新增绿地10公顷” [zl2025/p12]")
+KEXIAO = ("今年新认定科小多少家?", "计划原文：“新认定科小超480家” [zl2025/p10]")
+DEFINITION = ("什么是云上政务?", "名词解释 — “云上政务”：“以提供更加便捷…” [zl2025/g09]")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "attribute"),
+    [
+        ("今年新增多少绿地?", "figure", "amount"),
+        ("What is the target for rooftop solar?", "figure", "amount"),
+        ("制造业投资增长百分之几?", "figure", "percent"),
+        ("思源电气项目总投资多少?", "figure", "money"),
+        ("德胜河航道整治哪年完工?", "fact", "date"),
+        ("哪两个工业遗存要加快焕新?", "fact", "list"),
+        ("Which two industrial heritage sites are to be revitalised?", "fact", "list"),
+        ("什么是“三先三后”原则?", "definition", "definition"),
+        ("今年新增绿地20公顷对吗?", "trap", "yesno"),
+        ("计划里关于营商环境是怎么表述的?", "fact", "phrasing"),
+        ("经开区力争跻身省级开发区第几名?", "figure", "rank"),
+    ],
+)
+def test_kind_and_attribute(assistant: Assistant, question: str, kind: str, attribute: str) -> None:
+    query = assistant.understand(question)
+    assert (query.kind, query.attribute) == (kind, attribute)
+
+
+def test_english_retrieval_text_carries_the_plans_terms(assistant: Assistant) -> None:
+    query = assistant.understand("What is the target for rooftop solar?")
+    assert query.lang == "en" and "屋顶光伏" in query.retrieval
+
+
+def test_chinese_variants_are_added_to_the_retrieval_text(assistant: Assistant) -> None:
+    assert "地区生产总值" in assistant.understand("今年GDP增长多少?").retrieval
+
+
+@pytest.mark.parametrize(
+    ("question", "meta"),
+    [
+        ("这个是哪一部分提出的?", "section"),
+        ("Which part of the plan is that in?", "section"),
+        ("哪一段?", "paragraph"),
+        ("原文怎么说的?", "original"),
+        ("详细说说", "more"),
+        ("say more", "more"),
+        ("用英文说一下", "english"),
+    ],
+)
+def test_questions_about_the_last_answer_use_its_citations(
+    assistant: Assistant, question: str, meta: str
+) -> None:
+    query = assistant.understand(question, [GREEN])
+    assert query.meta == meta and query.previous == ("zl2025/p12",)
+
+
+def test_a_meta_question_without_a_last_answer_is_a_question(assistant: Assistant) -> None:
+    assert assistant.understand("原文怎么说的?").meta is None
+
+
+def test_ellipsis_keeps_the_attribute_and_changes_the_subject(assistant: Assistant) -> None:
+    query = assistant.understand("那高企呢?", [KEXIAO])
+    assert query.followup and query.kind == "figure" and "高企" in query.text
+
+
+def test_a_pronoun_takes_the_term_just_defined(assistant: Assistant) -> None:
+    assert "云上政务" in assistant.understand("今年对它有什么安排?", [DEFINITION]).text
+
+
+@pytest.mark.parametrize(
+    ("question", "history", "scope"),
+    [
+        ("2024年GDP实际增长了多少?", [], "year:2024年"),
+        ("天宁区今年新增多少绿地?", [], "place:天宁区"),
+        ("那去年呢?", [GREEN], "year:其他年份"),
+        ("What about the year before?", [GREEN], "year:其他年份"),
+        ("钟楼区2025年新增多少绿地?", [], None),
+        ("常州卫校今年有什么安排?", [], None),  # a place the plan itself names
+    ],
+)
+def test_places_and_years_outside_the_library(
+    assistant: Assistant, question: str, history: list[tuple[str, str]], scope: str | None
+) -> None:
+    assert assistant.understand(question, history).scope == scope
+
+
+def test_several_questions_in_one_message_are_understood_one_by_one(assistant: Assistant) -> None:
+    query = assistant.understand("算力中心计划规模多大?已经建成多少?")
+    assert len(query.parts) == 2 and "算力中心" in query.parts[1].text
+
+
+LIBRARY = Profiles(
+    (
+        Profile("zl2025", "钟楼区2025年工作安排", "钟楼区", 2025, place_en="Zhonglou"),
+        Profile("js2026", "2026年江苏省政府工作报告", "江苏省", 2026, place_en="Jiangsu"),
+    ),
+    default="zl2025",
+    home_text="常州卫校",
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("今年新增多少绿地?", (None, ("zl2025",))),  # unscoped: the default document
+        ("江苏省今年GDP增长目标?", (None, ("js2026",))),
+        ("What is Jiangsu province's GDP target?", (None, ("js2026",))),
+        ("2026年的GDP目标是多少?", (None, ("js2026",))),
+        ("钟楼区和江苏省今年的GDP目标分别是多少?", (None, ("zl2025", "js2026"))),
+        ("上海市今年GDP目标?", ("place:上海市", ())),
+        ("钟楼区2027年的目标?", ("year:2027年", ())),
+    ],
+)
+def test_profiles_scope_a_question_to_documents(question: str, expected: tuple[str | None, tuple[str, ...]]) -> None:
+    assert LIBRARY.scope(question) == expected
+
+
+def test_holdings_name_places_without_digits() -> None:
+    assert LIBRARY.holdings("zh") == "钟楼区、江苏省"
+    assert not any(ch.isdigit() for ch in LIBRARY.holdings("en"))
