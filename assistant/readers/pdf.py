@@ -36,6 +36,7 @@ _PAGE_NUMBER = re.compile(
 )
 _UNDECODED = re.compile(r"[\ue000-\uf8ff\ufffd]")
 _AUTOSPACE_EM = 0.2  # office suites add this gap between Han and Latin/digits on one line
+_SPACE_EM = 0.25  # a space, where the document shows none to measure
 _TOLERANCE_EM = 0.05
 _INDENT_EM = 1.0
 _RUNNING_SHARE = 0.5  # a top/bottom line repeated on half the pages is a running header/footer
@@ -133,18 +134,36 @@ def _running_key(line: Line) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", line.text))
 
 
+def _pitch(pages: list[list[Line]]) -> float:
+    """The usual distance between two lines of the body."""
+    steps = sorted(
+        abs(a.baseline - b.baseline)
+        for page in pages
+        for a, b in itertools.pairwise(page)
+        if a.baseline != b.baseline
+    )
+    return steps[len(steps) // 2] if steps else 0.0
+
+
 def drop_running_lines(pages: list[list[Line]]) -> list[Line]:
-    """The body lines in reading order: page numbers and repeated headers/footers removed."""
-    edges = [(page[0], page[-1]) for page in pages if page]
+    """The body lines in reading order: page numbers and repeated headers/footers removed.
+
+    A candidate is a page's first or last line set apart from the body (more than 1.5 line
+    pitches away) that is a page number or recurs, digits aside, on half the pages.
+    """
+    pitch = _pitch(pages)
+    edges = [(page[0], page[-1]) for page in pages if len(page) > 1]
     repeated = Counter(_running_key(line) for pair in edges for line in set(pair))
     min_repeats = max(2, int(len(pages) * _RUNNING_SHARE))
     body: list[Line] = []
     for page in pages:
         keep = list(page)
-        for edge in {0, len(keep) - 1} if keep else set():
-            line = page[edge]
-            text = line.text.strip()
-            if _PAGE_NUMBER.match(text) or (len(pages) >= 3 and repeated[_running_key(line)] >= min_repeats):
+        for line, neighbour in ((page[0], page[1]), (page[-1], page[-2])) if len(page) > 1 else ():
+            apart = abs(line.baseline - neighbour.baseline) > 1.5 * pitch
+            running = _PAGE_NUMBER.match(line.text.strip()) or (
+                len(pages) >= 3 and repeated[_running_key(line)] >= min_repeats
+            )
+            if apart and running and line in keep:
                 keep.remove(line)
         body.extend(keep)
     return body
@@ -188,12 +207,16 @@ def rebuild_paragraphs(lines: list[Line]) -> list[str]:
     if not lines:
         return []
     left, right = _text_area(lines)
+    spaces = sorted(g.right - g.left for line in lines for g in line.glyphs if g.char == " ")
+    space = spaces[len(spaces) // 2] if spaces else 0.0
     paragraphs: list[str] = [lines[0].text]
     for prev, line in itertools.pairwise(lines):
         em = max(prev.size, line.size, 1.0)
         width, latin = _first_piece_width(line)
         if _is_cjk(prev.glyphs[-1].char) == latin:
             width += _AUTOSPACE_EM * em
+        elif latin:
+            width += space or _SPACE_EM * em  # Latin words wrap at a space
         full = prev.right + width > right + _TOLERANCE_EM * em
         indented = line.left - left >= _INDENT_EM * em and prev.left - left < _INDENT_EM * em
         heading_next = bool(_SENTENCE_END.search(prev.text) and _MARKER.match(line.text.lstrip()))
