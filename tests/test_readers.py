@@ -253,3 +253,11 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_parsed(tmp_path: Pat
     path = write_wrapped_pdf(tmp_path / "big.pdf", LATIN)
     with pytest.raises(DocumentUnreadable, match=r"big\.pdf is .* MB, over the 0 MB limit"):
         read_document(path, max_bytes=100)
+
+
+@requires_realdocs
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in REALDOCS.glob("*.txt")) if REALDOCS.is_dir() else ["(no realdocs)"]
+)
+def test_a_real_text_file_reads_as_the_corpus_reads_it(name: str) -> None:
+    assert list(read_document(REALDOCS / name).paragraphs) == reference_paragraphs(REALDOCS / name)
