@@ -23,7 +23,7 @@ from assistant.corpus import Corpus, Paragraph, load_corpus
 from assistant.errors import ConfigError
 from assistant.index import Index, IndexInfo, Progress, build_index, index_status, open_index
 from assistant.lexical import BM25, TOKENIZERS
-from assistant.profiles import Profiles
+from assistant.scope import Profiles
 from assistant.query import Query, QueryStage
 from assistant.question import prepare_question
 from assistant.retrieval import HybridRetriever, Mode

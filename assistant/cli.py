@@ -1,4 +1,4 @@
-"""The ``assistant`` command: ingest, search, show, ask, chat, eval, bench.
+"""The ``assistant`` command: ingest, search, show, ask, chat, eval, bench; add, docs, remove.
 
 Each subcommand is a few lines over the Python API; an ``AssistantError`` becomes one line on
 stderr and exit code 2, never a traceback.
@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant.api import Assistant
-from assistant.errors import AssistantError
+from assistant.config import Settings, load_settings
+from assistant.errors import AssistantError, ConfigError
 from assistant.index import TerminalProgress
 
 
@@ -105,6 +106,77 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return run_chat(Assistant(progress=TerminalProgress()), sys.stdin, sys.stdout, mode=args.mode, as_json=args.json)
 
 
+def _reindex(settings: Settings) -> None:
+    Assistant(settings, progress=TerminalProgress()).ingest()
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from assistant.library import add_document
+
+    settings = load_settings()
+    flags = {k: getattr(args, k) for k in ("id", "title", "place", "year", "issuer")}
+    if len(args.files) > 1 and (args.id or args.title):
+        raise ConfigError("--id and --title name one document: add the files one at a time.")
+    added, failed = [], []
+    for name in args.files:
+        try:
+            added.append(add_document(settings.corpus_dir, Path(name), flags))
+        except AssistantError as exc:
+            failed.append({"file": name, "error": str(exc)})
+            print(f"error: {exc}", file=sys.stderr)
+    if added:
+        _reindex(settings)
+    if args.json:
+        _print_json({"added": [p.to_manifest() for p in added], "failed": failed})
+    for p in [] if args.json else added:
+        print(f"added {p.id}: {p.title} ({p.place or '?'}, {p.year or '?'}) from {p.source}")
+    return 2 if failed else 0
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from assistant.corpus import load_corpus
+    from assistant.figures import find_figures
+
+    rows = [
+        {
+            **doc.profile.to_manifest(),
+            "paragraphs": len(doc.paragraphs),
+            "figures": sum(len(find_figures(p.text)) for p in doc.paragraphs),
+        }
+        for doc in load_corpus(load_settings().corpus_dir).documents
+    ]
+    if args.json:
+        _print_json(rows)
+        return 0
+    columns = ["id", "title", "place", "year", "paragraphs", "figures"]
+    cells = [[c.upper() for c in columns]] + [[str(r[c] or "") for c in columns] for r in rows]
+    widths = [max(_width(row[i]) for row in cells) for i in range(len(columns))]
+    for row in cells:
+        print(
+            "  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=True)).rstrip()
+        )
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from assistant.library import remove_document
+
+    settings = load_settings()
+    profile = remove_document(settings.corpus_dir, args.id)
+    _reindex(settings)
+    if args.json:
+        _print_json({"removed": profile.to_manifest()})
+    else:
+        print(f"removed {profile.id}: {profile.title}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="assistant", description="Ask the Zhonglou 2025 work plan.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -152,6 +224,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--queries", type=int, default=60, help="warm questions timed per system")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_bench)
+
+    p = sub.add_parser("add", help="add documents (.txt .md .docx .pdf) to the library, then re-index")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    for flag in ("id", "title", "place", "issuer"):
+        p.add_argument(f"--{flag}", default=None, help=f"the document's {flag} (default: read from the text)")
+    p.add_argument(
+        "--year", type=int, default=None, help="the year the plan is for (default: read from the text)"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_add)
+
+    p = sub.add_parser(
+        "docs", help="the documents in the library: ID, title, place, year, paragraphs, figures"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_docs)
+
+    p = sub.add_parser("remove", help="remove a document from the library by ID, then re-index")
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_remove)
     return parser
 
 

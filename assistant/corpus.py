@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from assistant.errors import ConfigError, UnknownParagraph
+from assistant.profile import DocumentProfile, infer_profile
 
 Kind = Literal["heading", "body", "glossary"]
 SUFFIXES = (".txt", ".md")
@@ -72,6 +73,14 @@ class Document:
     @cached_property
     def paragraphs(self) -> tuple[Paragraph, ...]:
         return parse_document(self.id, self.text, markdown=self.path.suffix == ".md")
+
+    @cached_property
+    def profile(self) -> DocumentProfile:
+        """The manifest's fields, with what the manifest leaves out inferred from the text."""
+        given = {**self.meta, "id": self.id, "file": self.path.name}
+        if "title" in self.meta:
+            given["title"] = self.title
+        return infer_profile([p.text for p in self.paragraphs], self.path.name, given)
 
 
 def _label(heading: str) -> str:

@@ -32,3 +32,11 @@ class BackendUnavailable(AssistantError):
 
 class UnknownParagraph(AssistantError):
     """A paragraph ID that is not in the corpus."""
+
+
+class DocumentUnreadable(AssistantError):
+    """A file that cannot be read as a document: broken, encrypted, scanned, empty, too big, wrong type."""
+
+
+class LibraryConflict(AssistantError):
+    """A document that the library already holds (same ID or same text), or an ID it does not hold."""

@@ -17,7 +17,7 @@ from assistant.answer import intent as rules
 from assistant.answer.english import Lexicon
 from assistant.answer.terms import Term, TermExtractor
 from assistant.citations import cited_ids
-from assistant.profiles import Profiles
+from assistant.scope import Profiles
 from assistant.question import Question
 from assistant.text import fold, is_english
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
-from assistant.profiles import Profile, Profiles
+from assistant.profile import DocumentProfile
+from assistant.scope import Profiles
 
 GREEN = ("今年新增多少绿地?", "计划原文：“新增绿地10公顷” [zl2025/p12]")
 KEXIAO = ("今年新认定科小多少家?", "计划原文：“新认定科小超480家” [zl2025/p10]")
@@ -102,8 +103,8 @@ def test_several_questions_in_one_message_are_understood_one_by_one(assistant: A
 
 LIBRARY = Profiles(
     (
-        Profile("zl2025", "钟楼区2025年工作安排", "钟楼区", 2025, place_en="Zhonglou"),
-        Profile("js2026", "2026年江苏省政府工作报告", "江苏省", 2026, place_en="Jiangsu"),
+        DocumentProfile("zl2025", "钟楼区2025年工作安排", place="钟楼区", year=2025, place_en="Zhonglou"),
+        DocumentProfile("js2026", "2026年江苏省政府工作报告", place="江苏省", year=2026, place_en="Jiangsu"),
     ),
     default="zl2025",
     home_text="常州卫校",

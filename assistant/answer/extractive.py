@@ -27,7 +27,7 @@ from assistant.corpus import Corpus
 from assistant.figure_table import FigureFact, build_figure_table
 from assistant.figures import find_figures, number_tokens
 from assistant.index import ClauseMatrix
-from assistant.profiles import Profiles
+from assistant.scope import Profiles
 from assistant.query import Query
 from assistant.text import fold
 

@@ -1,8 +1,8 @@
-"""Document profiles: the place and year each document speaks for, and what a question is scoped to.
+"""What a question is scoped to: the documents whose place and year it names, or why none can answer.
 
-Read from the corpus manifest (``place``, ``year``, ``title``, ``issuer``; editable), never from the
-code: "钟楼区, 2025" is a fact of one document. ``Profiles.scope`` maps the places and years a
-question names to documents, or says why the library cannot answer.
+Places and years come from each document's profile (``assistant.profile``: the manifest, else the
+text), never from the code: "钟楼区, 2025" is a fact of one document. An unscoped question goes to
+the default document.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.corpus import Corpus
+from assistant.profile import DocumentProfile
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年|\b|[^\d])")
 _RELATIVE_YEAR = re.compile(
@@ -32,27 +33,15 @@ _PLACE_EN = re.compile(
 _SUFFIX = re.compile(r"(?:省|市|区|县|人民政府)$")
 
 
-@dataclass(frozen=True)
-class Profile:
-    """What a document speaks for; ``aliases`` are the forms a question may name its place by."""
+def aliases(profile: DocumentProfile) -> tuple[str, ...]:
+    """The forms a question may name a document's place by: 钟楼区, 钟楼, zhonglou."""
+    short = _SUFFIX.sub("", profile.place)
+    return tuple(dict.fromkeys(n for n in (profile.place, short, profile.place_en.lower()) if n))
 
-    id: str
-    title: str
-    place: str  # "钟楼区"
-    year: int | None
-    issuer: str = ""
-    language: str = "zh"
-    place_en: str = ""  # "Zhonglou"
 
-    @property
-    def aliases(self) -> tuple[str, ...]:
-        short = _SUFFIX.sub("", self.place)
-        names = [self.place, short, self.place_en.lower()]
-        return tuple(dict.fromkeys(n for n in names if n))
-
-    def label(self, lang: str) -> str:
-        """The place it speaks for (no digits: every number in an answer comes from a quote)."""
-        return (self.place_en or self.place) if lang == "en" else self.place
+def label(profile: DocumentProfile, lang: str) -> str:
+    """The place a document speaks for (no digits: every number in an answer comes from a quote)."""
+    return (profile.place_en or profile.place) if lang == "en" else profile.place
 
 
 def _place_key(name: str) -> str:
@@ -61,43 +50,29 @@ def _place_key(name: str) -> str:
 
 @dataclass(frozen=True)
 class Profiles:
-    """Every document's profile, the default document first."""
+    """Every document's profile, and which one answers an unscoped question."""
 
-    documents: tuple[Profile, ...]
+    documents: tuple[DocumentProfile, ...]
     default: str
     home_text: str = ""  # the default document's text: a place it names itself is in scope
 
     @classmethod
     def of(cls, corpus: Corpus, default: str | None = None) -> Profiles:
-        profiles = []
-        for doc in corpus.documents:
-            meta = doc.meta
-            year = meta.get("year")
-            profiles.append(
-                Profile(
-                    id=doc.id,
-                    title=doc.title,
-                    place=str(meta.get("place") or ""),
-                    year=int(year) if isinstance(year, int | str) and str(year).isdigit() else None,
-                    issuer=str(meta.get("issuer") or ""),
-                    language=str(meta.get("language") or "zh"),
-                    place_en=str(meta.get("place_en") or ""),
-                )
-            )
+        profiles = [doc.profile for doc in corpus.documents]
         chosen = default if default and any(p.id == default for p in profiles) else profiles[0].id
         home = next(d for d in corpus.documents if d.id == chosen)
         return cls(tuple(profiles), chosen, home.text)
 
-    def get(self, doc_id: str) -> Profile:
+    def get(self, doc_id: str) -> DocumentProfile:
         return next(p for p in self.documents if p.id == doc_id)
 
     @property
-    def home(self) -> Profile:
+    def home(self) -> DocumentProfile:
         return self.get(self.default)
 
     def holdings(self, lang: str) -> str:
         """What the library holds, for a refusal: "钟楼区2025年、江苏省2026年"."""
-        labels = dict.fromkeys(p.label(lang) for p in self.documents if p.label(lang))
+        labels = dict.fromkeys(label(p, lang) for p in self.documents if label(p, lang))
         return ("; " if lang == "en" else "、").join(labels)
 
     def places_in(self, text: str) -> list[str]:
@@ -113,7 +88,7 @@ class Profiles:
         named: set[str] = set()  # "钟楼区和江苏省…分别": each place named adds its documents
         for place in self.places_in(text):
             key = _place_key(place)
-            matching = {p.id for p in self.documents if key and any(_place_key(a) == key for a in p.aliases)}
+            matching = {p.id for p in self.documents if key and any(_place_key(a) == key for a in aliases(p))}
             if matching:
                 named |= matching
             elif place in self.home_text:
