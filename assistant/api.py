@@ -109,7 +109,7 @@ class Assistant:
         if k is not None and k < 1:
             raise ConfigError(f"k must be at least 1, not {k}")
         understood = self.understand(query)
-        docs = self.retriever(k=k).invoke(understood.retrieval)
+        docs = self.retriever(k=k).invoke(understood.retrieval, docs=understood.docs)
         for doc in docs:
             doc.metadata["notes"] = list(understood.notes)
         return docs

@@ -40,7 +40,23 @@ UNITS_EN: dict[str, tuple[str, str]] = {
     "亩": ("mu", "mu"),
     "元": ("yuan", "yuan"),
     "倍": ("times", "times"),
+    # units other governments' reports use (a library holds more than this plan)
+    "微克/立方米": ("μg/m³", "μg/m³"),
+    "平方公里": ("km²", "km²"),
+    "个百分点": ("percentage point", "percentage points"),
+    "人次": ("person-time", "person-times"),
+    "标箱": ("TEU", "TEU"),
+    "千米": ("km", "km"),
+    "台": ("unit", "units"),
+    "辆": ("vehicle", "vehicles"),
+    "套": ("set", "sets"),
+    "吨": ("tonne", "tonnes"),
+    "斤": ("jin", "jin"),
+    "米": ("metre", "metres"),
 }
+# A magnitude between number and unit ("4500万标箱", "10.3万亿元"): English says it in words,
+# never in digits, so every number of an answer is still the plan's.
+MAGNITUDES_EN: dict[str, str] = {"万亿": "trillion", "亿": "hundred-million", "万": "ten-thousand", "千": "thousand"}
 QUALIFIERS_EN: dict[str, str] = {
     "以上": "or more",
     "左右": "about",
@@ -52,15 +68,18 @@ QUALIFIERS_EN: dict[str, str] = {
     "前": "top",
     "近": "nearly",
     "以内": "at most",
+    "不少于": "at least",
+    "不低于": "at least",
+    "不超过": "at most",
 }
-_PREFIX = "超|约|破|达|前|近"
+_PREFIX = "不少于|不低于|不超过|超|约|破|达|前|近"
 _SUFFIX = "以上|左右|以内"
 _UNIT = "|".join(sorted(UNITS_EN, key=len, reverse=True))
-_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*[-~～—–]\s*\d+(?:\.\d+)?)?"  # "1,000户" whole
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:%?\s*[-~～—–]\s*\d+(?:\.\d+)?)?"  # "2-3个", "5%—5.5%"  # "1,000户" whole
 
 FIGURE_PATTERN = re.compile(
     rf"(?P<prefix>{_PREFIX})?"
-    rf"(?:(?P<number>{_NUMBER})(?P<more>多)?(?P<unit>{_UNIT})"
+    rf"(?:(?P<number>{_NUMBER})(?P<more>多)?(?P<unit>{_UNIT}|(?:万亿|亿|万|千)(?:{_UNIT}))"
     rf"|(?P<cn>[百千万]亿|[百千]万))"
     rf"(?P<suffix>{_SUFFIX})?"
 )

@@ -17,6 +17,7 @@ from assistant.lexical import BM25
 
 RRF_K = 60  # the constant of Cormack et al.; ranks matter, raw scores do not
 FETCH_K = 20  # candidates taken from each side before fusion
+SCOPED_FETCH = 5  # a search scoped to some documents looks this many times deeper, then keeps theirs
 
 Mode = Literal["hybrid", "dense", "lexical"]
 
@@ -37,15 +38,27 @@ class HybridRetriever(BaseRetriever):
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None, **kwargs: Any
     ) -> list[Document]:
         k = int(kwargs.get("k", self.k))
+        docs = tuple(kwargs.get("docs") or ())  # only these documents' chunks ("zl2025", …)
         fetch_k = max(self.fetch_k, k)
+
+        def wanted(paragraph_id: object) -> bool:
+            return not docs or str(paragraph_id).split("/", 1)[0] in docs
+
+        deep = fetch_k * SCOPED_FETCH if docs else fetch_k
         fused: dict[str, dict[str, float]] = {}
         if self.mode in ("hybrid", "dense"):
-            hits = self.vector_store.similarity_search_with_score(query, k=fetch_k)
+            hits = self.vector_store.similarity_search_with_score(query, k=deep)
+            hits = [(d, dist) for d, dist in hits if wanted(d.metadata.get("paragraph_id"))][:fetch_k]
             for rank, (doc, distance) in enumerate(hits, start=1):
                 row = fused.setdefault(str(doc.metadata["chunk_id"]), {})
                 row.update(dense_rank=rank, dense_score=round(1.0 - float(distance), 4))
         if self.mode in ("hybrid", "lexical"):
-            for rank, (pos, score) in enumerate(self.lexical.search(query, fetch_k), start=1):
+            found = [
+                (pos, score)
+                for pos, score in self.lexical.search(query, deep)
+                if wanted(self.records[pos][2].get("paragraph_id"))
+            ][:fetch_k]
+            for rank, (pos, score) in enumerate(found, start=1):
                 row = fused.setdefault(self.records[pos][0], {})
                 row.update(lexical_rank=rank, lexical_score=round(score, 4))
         for row in fused.values():

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from assistant.figures import QUALIFIERS_EN, UNITS_EN, Figure
+from assistant.figures import MAGNITUDES_EN, QUALIFIERS_EN, UNITS_EN, Figure
 
 LEXICON_FILE = "lexicon.en-zh.tsv"
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
@@ -95,8 +95,14 @@ def figure_in_english(figure: Figure) -> str:
         core = f"{amount} yuan"
     else:
         number = figure.number.replace("-", "–").replace(" ", "")
-        singular, plural = UNITS_EN.get(figure.unit, ("", ""))
-        unit = singular if figure.value == 1 and "–" not in number else plural
+        base, magnitude = figure.unit, ""
+        if base not in UNITS_EN:
+            magnitude = next((m for m in MAGNITUDES_EN if base.startswith(m) and base[len(m) :] in UNITS_EN), "")
+            base = base[len(magnitude) :]
+        singular, plural = UNITS_EN.get(base, ("", ""))
+        unit = singular if figure.value == 1 and "–" not in number and not magnitude else plural
+        if magnitude:
+            unit = f"{MAGNITUDES_EN[magnitude]} {unit}".strip()
         if figure.unit == "位数":
             core = f"{number}-digit"
         elif figure.unit in ("%",):

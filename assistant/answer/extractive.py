@@ -29,6 +29,7 @@ from assistant.figures import find_figures, number_tokens
 from assistant.index import ClauseMatrix
 from assistant.scope import Profiles
 from assistant.query import Query
+from assistant.retrieval import HybridRetriever
 from assistant.text import fold
 
 # Weights of the clause score; calibrated on eval/dataset.jsonl (see README, "Calibration").
@@ -97,6 +98,7 @@ class ExtractiveAnswerer:
         self.embeddings = embeddings
         self.retriever = retriever
         self.profiles = profiles
+        self._vectors: dict[tuple[str, int, str], np.ndarray] = {}
 
     @cached_property
     def figures(self) -> dict[str, list[FigureFact]]:
@@ -106,13 +108,16 @@ class ExtractiveAnswerer:
             table.setdefault(fact.paragraph_id, []).append(fact)
         return table
 
-    @cached_property
-    def _figure_vectors(self) -> dict[tuple[str, int, str], np.ndarray]:
-        """e5 vectors of what each figure measures: English and everyday wording meet the plan's here."""
-        facts = [f for facts in self.figures.values() for f in facts]
-        texts = [f"{f.topic}{f.action}{f.subject}" for f in facts]
-        vectors = np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32) if texts else []
-        return {(f.paragraph_id, f.figure.start, f.subject): v for f, v in zip(facts, vectors, strict=True)}
+    def _figure_vector(self, fact: FigureFact) -> np.ndarray:
+        """The e5 vector of what a figure measures (English and everyday wording meet the plan's
+        here); a paragraph's figures are embedded together, the first time one is needed."""
+        key = (fact.paragraph_id, fact.figure.start, fact.subject)
+        if key not in self._vectors:
+            facts = self.figures.get(fact.paragraph_id, [])
+            vectors = self.embeddings.embed_documents([f.describes() for f in facts])
+            for f, v in zip(facts, vectors, strict=True):
+                self._vectors[(f.paragraph_id, f.figure.start, f.subject)] = np.asarray(v, dtype=np.float32)
+        return self._vectors[key]
 
     @cached_property
     def _sentence_spans(self) -> list[tuple[int, int]]:
@@ -140,7 +145,7 @@ class ExtractiveAnswerer:
         return forms
 
     def warm_up(self) -> None:
-        _ = self._match_forms, self._figure_vectors
+        _ = self._match_forms, self.figures
         self.embeddings.embed_query("预热")
 
     def _text(self, pid: str, span: tuple[int, int]) -> str:
@@ -210,10 +215,24 @@ class ExtractiveAnswerer:
     def _answer_one(
         self, query: Query, timings: dict[str, float], quoted: frozenset[tuple[str, str]] = frozenset()
     ) -> Answer:
+        if len(query.docs) > 1:  # "钟楼区和江苏省…分别是多少?": each document answers for itself
+            answers = [self._answer_one(dataclass_replace(query, docs=(doc,)), timings, quoted) for doc in query.docs]
+            found = [a for a in answers if not a.abstained] or answers[:1]
+            return dataclass_replace(
+                found[0],
+                text="\n".join(a.text for a in found),
+                citations=tuple(merge_citations([c for a in found for c in a.citations])),
+                abstained=all(a.abstained for a in answers),
+            )
         t = time.perf_counter()
-        docs = self.retriever.invoke(query.retrieval)
-        if query.docs:  # scoped to the documents the question is about
-            docs = [d for d in docs if str(d.metadata.get("paragraph_id", "")).split("/")[0] in query.docs]
+        if isinstance(self.retriever, HybridRetriever):  # scoped to the documents asked about
+            docs = self.retriever.invoke(query.retrieval, docs=query.docs)
+        else:  # another retriever (the eval's baseline): keep the documents' chunks of its results
+            docs = [
+                d
+                for d in self.retriever.invoke(query.retrieval)
+                if not query.docs or str(d.metadata.get("paragraph_id", "")).split("/")[0] in query.docs
+            ]
         qvec = np.asarray(self.embeddings.embed_query(query.retrieval), dtype=np.float32)
         timings["retrieve"] += (time.perf_counter() - t) * 1000
         t = time.perf_counter()
@@ -308,8 +327,7 @@ class ExtractiveAnswerer:
         def fit(fact: FigureFact) -> tuple[float, float]:
             # its own clause's words count fully, a topic inherited from the sentence by half
             words = coverage(query.terms, fold(fact.own_words())) + 0.5 * coverage(query.terms, fold(fact.topic))
-            vector = self._figure_vectors.get((fact.paragraph_id, fact.figure.start, fact.subject))
-            similarity = float(vector @ qvec) if vector is not None else 0.0
+            similarity = float(self._figure_vector(fact) @ qvec)
             inside = 0.05 if a <= fact.figure.start < b else 0.0
             named = 0.5 if len(fact.subject) >= 2 and fold(fact.subject) in asked else 0.0  # "规模多大" → 规模
             return W_SUBJECT * words + similarity + inside + named, words
@@ -318,8 +336,7 @@ class ExtractiveAnswerer:
         fresh = [f for f in ranked if not any(q_pid == pid and f.figure.text in q for q_pid, q in quoted)]
         best = (fresh or ranked)[0]  # an earlier part of the message already quoted the others
         words = fit(best)[1]
-        vector = self._figure_vectors.get((best.paragraph_id, best.figure.start, best.subject))
-        similarity = float(vector @ qvec) if vector is not None else 0.0
+        similarity = float(self._figure_vector(best) @ qvec)
         if words == 0 and similarity < MIN_SUBJECT_SIMILARITY and self._named_without_figure(query, pid, best):
             return None
         shared = [f for f in facts if f.statement == best.statement]
