@@ -75,7 +75,7 @@ QUALIFIERS_EN: dict[str, str] = {
 _PREFIX = "不少于|不低于|不超过|超|约|破|达|前|近"
 _SUFFIX = "以上|左右|以内"
 _UNIT = "|".join(sorted(UNITS_EN, key=len, reverse=True))
-_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:%?\s*[-~～—–]\s*\d+(?:\.\d+)?)?"  # "2-3个", "5%—5.5%"  # "1,000户" whole
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:%?\s*[-~～—–]\s*\d+(?:\.\d+)?)?"  # "1,000户", "2-3个", "5%—5.5%" whole
 
 FIGURE_PATTERN = re.compile(
     rf"(?P<prefix>{_PREFIX})?"

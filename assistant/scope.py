@@ -55,13 +55,14 @@ class Profiles:
     documents: tuple[DocumentProfile, ...]
     default: str
     home_text: str = ""  # the default document's text: a place it names itself is in scope
+    texts: tuple[tuple[str, str], ...] = ()  # (document ID, text): a place a named document names is in it
 
     @classmethod
     def of(cls, corpus: Corpus, default: str | None = None) -> Profiles:
         profiles = [doc.profile for doc in corpus.documents]
         chosen = default if default and any(p.id == default for p in profiles) else profiles[0].id
         home = next(d for d in corpus.documents if d.id == chosen)
-        return cls(tuple(profiles), chosen, home.text)
+        return cls(tuple(profiles), chosen, home.text, tuple((d.id, d.text) for d in corpus.documents))
 
     def get(self, doc_id: str) -> DocumentProfile:
         return next(p for p in self.documents if p.id == doc_id)
@@ -86,14 +87,17 @@ class Profiles:
     def scope(self, text: str) -> tuple[str | None, tuple[str, ...]]:
         """(why the library cannot answer, or None; the documents the question is about)."""
         named: set[str] = set()  # "钟楼区和江苏省…分别": each place named adds its documents
+        unknown: list[str] = []
         for place in self.places_in(text):
             key = _place_key(place)
             matching = {p.id for p in self.documents if key and any(_place_key(a) == key for a in aliases(p))}
             if matching:
                 named |= matching
-            elif place in self.home_text:
-                continue  # a place the default document itself names ("常州卫校")
-            else:
+            elif place not in self.home_text:  # a place the default document names itself ("常州卫校") is in scope
+                unknown.append(place)
+        texts = dict(self.texts)
+        for place in unknown:  # "浙江…宁波舟山港": a place a named document speaks of is within it
+            if not any(place in texts.get(doc, "") for doc in named):
                 return f"place:{place}", ()
         named_place = bool(named)
         docs = named or {p.id for p in self.documents}

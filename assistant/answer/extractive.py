@@ -38,6 +38,8 @@ W_LEXICAL = 1.5  # weighted share of the question's terms found in the clause
 W_CONTEXT = 0.8  # ... found in the clause's sentence (the subject is often a clause earlier)
 W_PARAGRAPH = 0.4  # ... found in its paragraph (a glossary item names its term once, up front)
 W_RANK = 0.3  # the retriever's rank of the chunk holding the clause
+W_REVIEW = 0.3  # a report's review of past years weighs less than its targets, unless a past year is asked
+_PAST = re.compile(r"过去一年|过去五年|去年|上年|回顾|时期")
 FIGURE_MARGIN = 0.35  # a sentence with a figure may score this much below the best and still answer
 MIN_COVERAGE = 0.45  # below this weighted share of its terms in the best sentence, the plan does not say
 MIN_SIMILARITY_EN = 0.82  # an English question the lexicon cannot read must be at least this close
@@ -153,8 +155,21 @@ class ExtractiveAnswerer:
 
     # -- scoring -------------------------------------------------------------------------------
 
+    @cached_property
+    def _review_paragraphs(self) -> frozenset[str]:
+        """Paragraphs that review the past (a year before their document's, "过去一年"): a report's
+        targets for its own year are elsewhere."""
+        years = {d.id: d.profile.year for d in self.corpus.documents}
+        past = set()
+        for p in self.corpus.paragraphs:
+            year = years.get(p.doc_id)
+            earlier = year is not None and any(int(y) < year for y in re.findall(r"((?:19|20)\d\d)年", p.text))
+            if earlier or _PAST.search(p.text):
+                past.add(p.id)
+        return frozenset(past)
+
     def _candidates(
-        self, terms: Sequence[Term], docs: Sequence[Document], qvec: np.ndarray
+        self, terms: Sequence[Term], docs: Sequence[Document], qvec: np.ndarray, asks_past: bool = False
     ) -> list[Candidate]:
         ranks: dict[int, int] = {}
         for rank, doc in enumerate(docs):
@@ -167,6 +182,7 @@ class ExtractiveAnswerer:
         rows = sorted(ranks)
         if not rows:
             return []
+        review, query_past = self._review_paragraphs, asks_past
         sims = self.clauses.vectors[rows] @ qvec
         out = []
         for row, sim in zip(rows, sims, strict=True):
@@ -177,7 +193,8 @@ class ExtractiveAnswerer:
             context = coverage(terms, sentence_form)
             paragraph = coverage(terms, paragraph_form)
             score = (
-                W_SIMILARITY * float(sim)
+                -W_REVIEW * (pid in review and not query_past)
+                + W_SIMILARITY * float(sim)
                 + W_LEXICAL * lexical
                 + W_CONTEXT * context
                 + W_PARAGRAPH * paragraph
@@ -248,7 +265,7 @@ class ExtractiveAnswerer:
         quoted: frozenset[tuple[str, str]] = frozenset(),
     ) -> Answer:
         terms = query.terms
-        candidates = self._candidates(terms, docs, qvec)
+        candidates = self._candidates(terms, docs, qvec, asks_past=bool(_PAST.search(query.text) or re.search(r"(?:19|20)\d\d", query.text)))
         if query.scope or not candidates:
             return self._refuse(query, candidates, docs, reason=query.scope or "topic")
         if query.kind == "definition" or (query.kind == "fact" and self._asks_about_term(query)):
