@@ -98,7 +98,9 @@ class FeedbackStore:
         return db
 
     def _fail(self, action: str, exc: Exception) -> FeedbackError:
-        return FeedbackError(f"反馈未能{action} (feedback could not be {action_en(action)}: {exc}) — {self.path}")
+        return FeedbackError(
+            f"反馈未能{action} (feedback could not be {action_en(action)}: {exc}) — {self.path}"
+        )
 
     def add(
         self,
@@ -188,7 +190,16 @@ def to_csv(items: Iterable[Feedback]) -> str:
     writer.writerow(COLUMNS)
     for f in items:
         writer.writerow(
-            [f.id, f.time, f.rating, f.question, f.answer, json.dumps(f.citations, ensure_ascii=False), f.mode, f.comment]
+            [
+                f.id,
+                f.time,
+                f.rating,
+                f.question,
+                f.answer,
+                json.dumps(f.citations, ensure_ascii=False),
+                f.mode,
+                f.comment,
+            ]
         )
     return buffer.getvalue()
 

@@ -28,6 +28,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "open": ("在全文中查看", "Open in full text"),
     "examples": ("示例", "Examples"),
     "copy_link": ("复制链接", "Copy link"),
+    "link": ("链接", "Link"),
     "comment": ("评论(可选,先点赞或点踩)", "Comment (optional; rate the answer first)"),
     "send_comment": ("发送评论", "Send comment"),
     "filter": ("筛选", "Filter"),

@@ -112,9 +112,13 @@ def sections_of(parts: Sequence[Part]) -> list[Section]:
 def outline_html(parts: Sequence[Part], lang: str = "zh") -> str:
     """The outline as nested lists: each part and section with its number of targets."""
     unit = "项指标" if lang == "zh" else " targets"
-    out = ['<nav class="zl-outline" aria-label="' + ("计划结构" if lang == "zh" else "Plan outline") + '"><ul>']
+    out = [
+        '<nav class="zl-outline" aria-label="' + ("计划结构" if lang == "zh" else "Plan outline") + '"><ul>'
+    ]
     for part in parts:
-        out.append(f"<li><strong>{escape(part.name)}</strong> <span class='zl-count'>{part.targets}{unit}</span>")
+        out.append(
+            f"<li><strong>{escape(part.name)}</strong> <span class='zl-count'>{part.targets}{unit}</span>"
+        )
         inner = [s for s in part.sections if s.name != part.name]
         if inner:
             out.append("<ul>")
@@ -145,9 +149,9 @@ def _cjk_font() -> str | None:
     from matplotlib import font_manager
 
     def cjk() -> str | None:
-        return next((f.name for f in font_manager.fontManager.ttflist if "Sans CJK SC" in f.name), None) or next(
-            (f.name for f in font_manager.fontManager.ttflist if "CJK" in f.name), None
-        )
+        return next(
+            (f.name for f in font_manager.fontManager.ttflist if "Sans CJK SC" in f.name), None
+        ) or next((f.name for f in font_manager.fontManager.ttflist if "CJK" in f.name), None)
 
     if cjk() is None:
         for path in font_manager.findSystemFonts():
@@ -178,7 +182,9 @@ def draw_chart(parts: Sequence[Part], path: Path, lang: str = "zh") -> Path:
                 ax.barh(names, counts, left=left, color=KIND_COLORS[kind], label=kind_label(kind, lang))
                 left = [a + b for a, b in zip(left, counts, strict=True)]
             ax.set_xlabel("指标数" if lang == "zh" else "number of targets")
-            ax.set_title("钟楼区2025年工作安排 · 各部分指标" if lang == "zh" else "Targets of the 2025 plan by section")
+            ax.set_title(
+                "钟楼区2025年工作安排 · 各部分指标" if lang == "zh" else "Targets of the 2025 plan by section"
+            )
             ax.legend(loc="lower right", fontsize=8)
             ax.xaxis.get_major_locator().set_params(integer=True)
             path.parent.mkdir(parents=True, exist_ok=True)

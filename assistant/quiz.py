@@ -82,7 +82,8 @@ def _key(text: str) -> tuple[str, str] | None:
         return None
     f = figures[0]
     number = re.sub(r"\s+", "", f.number.replace(",", "")).translate(str.maketrans("~～—–", "----"))
-    return number, f.unit
+    parts = [f"{float(n):g}" if re.fullmatch(r"\d+(?:\.\d+)?", n) else n for n in number.split("-")]
+    return "-".join(parts), f.unit  # "10.0" is "10", "2～3" is "2-3"
 
 
 def _figure(text: str) -> Figure | None:
@@ -108,15 +109,13 @@ def askable(rows: Iterable[FigureRow]) -> list[FigureRow]:
 def _distractors(row: FigureRow, pool: Sequence[FigureRow], rng: random.Random) -> list[str]:
     """Three figure strings of the plan in the same unit, with values distinct from each other and
     from the answer, and not already visible in the question's clause."""
-    answer_key = _key(row.figure)
-    by_value: dict[tuple[str, str] | None, str] = {}
+    by_value: dict[float | None, str] = {}
     for other in sorted(pool, key=lambda o: (o.figure, o.paragraph_id)):
-        key = _key(other.figure)
-        if other.unit != row.unit or key == answer_key or other.value == row.value:
+        if other.unit != row.unit or other.value == row.value or other.value in by_value:
+            continue  # "2个" next to "2-3个" would be two right answers to a reader
+        if other.figure in row.measure:
             continue
-        if other.figure in row.measure or key in by_value:
-            continue
-        by_value[key] = other.figure
+        by_value[other.value] = other.figure
     figures = sorted(by_value.values())
     return rng.sample(figures, CHOICES - 1) if len(figures) >= CHOICES - 1 else []
 
@@ -212,7 +211,9 @@ def check(question: Question, given: str | None) -> Result:
     if not given:
         return Result(False, "", "请先作答。" if zh else "Choose or type an answer first.")
     if question.choices:
-        correct = given == question.answer or (given in question.choices and _key(given) == _key(question.answer))
+        correct = given == question.answer or (
+            given in question.choices and _key(given) == _key(question.answer)
+        )
     else:
         key = _key(normalize_typed(given))
         if key is None:
@@ -226,7 +227,9 @@ def check(question: Question, given: str | None) -> Result:
     if correct:
         message = f"✓ 正确:{question.answer}" if zh else f"✓ Right: {question.answer}"
     else:
-        message = f"✗ 不对。计划写的是 {question.answer}" if zh else f"✗ Not quite. The plan says {question.answer}"
+        message = (
+            f"✗ 不对。计划写的是 {question.answer}" if zh else f"✗ Not quite. The plan says {question.answer}"
+        )
     return Result(correct, given, message)
 
 
@@ -244,7 +247,11 @@ def missed(questions: Sequence[Question], results: Sequence[Result], *, seed: in
     for n, q in enumerate(wrong, start=1):
         choices = list(q.choices)
         rng.shuffle(choices)
-        out.append(Question(n, q.prompt, q.answer, tuple(choices), q.clause, q.paragraph_id, q.section, q.unit, q.lang))
+        out.append(
+            Question(
+                n, q.prompt, q.answer, tuple(choices), q.clause, q.paragraph_id, q.section, q.unit, q.lang
+            )
+        )
     return out
 
 

@@ -23,7 +23,9 @@ from assistant.feedback import (
     draft_eval_items,
 )
 
-CITED = [{"id": "zl2025/p12", "quote": "新增绿地10公顷", "text": "(三)功能品质融合蝶变。…", "section": "二、(三)"}]
+CITED = [
+    {"id": "zl2025/p12", "quote": "新增绿地10公顷", "text": "(三)功能品质融合蝶变。…", "section": "二、(三)"}
+]
 
 
 def _store(tmp_path: Path, **kw: int) -> FeedbackStore:
@@ -33,10 +35,17 @@ def _store(tmp_path: Path, **kw: int) -> FeedbackStore:
 def test_a_rating_is_stored_with_question_answer_citations_mode_and_time(tmp_path: Path) -> None:
     store = _store(tmp_path)
     when = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
-    row = store.add(-1, "今年新增多少绿地?", "计划原文：“新增绿地10公顷” [zl2025/p12]", CITED, "extractive", now=when)
+    row = store.add(
+        -1, "今年新增多少绿地?", "计划原文：“新增绿地10公顷” [zl2025/p12]", CITED, "extractive", now=when
+    )
     assert store.comment(row, "  单位应该是公顷  ")
     [item] = store.list()
-    assert (item.rating, item.question, item.mode, item.comment) == (-1, "今年新增多少绿地?", "extractive", "单位应该是公顷")
+    assert (item.rating, item.question, item.mode, item.comment) == (
+        -1,
+        "今年新增多少绿地?",
+        "extractive",
+        "单位应该是公顷",
+    )
     assert item.citations == [{"id": "zl2025/p12", "quote": "新增绿地10公顷"}]  # no whole paragraphs
     assert item.time == "2025-03-01T09:30:00+00:00"
     columns = [r[1] for r in sqlite3.connect(store.path).execute("PRAGMA table_info(feedback)")]

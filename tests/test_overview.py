@@ -36,7 +36,12 @@ def test_the_outline_counts_every_target_once_in_document_order() -> None:
     ids = [pid for s in sections_of(parts) for pid in s.paragraph_ids]
     assert sorted(ids) == sorted(p.id for p in CORPUS.paragraphs)
     names = [p.name for p in parts]
-    assert names[:4] == ["2025年工作安排", "一、坚持老城、经开、高新三区并进", "二、坚持生产、生活、生态三生融合", "三、坚持底线、红线、防线三线同筑"]
+    assert names[:4] == [
+        "2025年工作安排",
+        "一、坚持老城、经开、高新三区并进",
+        "二、坚持生产、生活、生态三生融合",
+        "三、坚持底线、红线、防线三线同筑",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -69,7 +74,14 @@ def test_the_chart_is_a_png(tmp_path: Path, lang: str) -> None:
 
 @pytest.mark.parametrize(
     ("preferred", "lang"),
-    [("zh-CN", "zh"), ("zh-TW,zh;q=0.9", "zh"), ("en-US,en;q=0.9", "en"), ("de-DE", "en"), ("", "zh"), (None, "zh")],
+    [
+        ("zh-CN", "zh"),
+        ("zh-TW,zh;q=0.9", "zh"),
+        ("en-US,en;q=0.9", "en"),
+        ("de-DE", "en"),
+        ("", "zh"),
+        (None, "zh"),
+    ],
 )
 def test_the_page_language_follows_the_browser(preferred: str | None, lang: str) -> None:
     assert page_lang(preferred) == lang

@@ -94,13 +94,17 @@ class WithSubject:
     [("zh", "今年新增绿地的目标是多少?"), ("en", "What is the target for 新增绿地?")],
 )
 def test_a_figure_with_a_subject_is_asked_by_its_subject(lang: str, prompt: str) -> None:
-    row = WithSubject("10公顷", "公顷", 10.0, "新增绿地10公顷", "zl2025/p12", "二、(三)功能品质融合蝶变", "新增绿地")
+    row = WithSubject(
+        "10公顷", "公顷", 10.0, "新增绿地10公顷", "zl2025/p12", "二、(三)功能品质融合蝶变", "新增绿地"
+    )
     [q] = make_quiz([row], count=1, mode="typed", lang=lang)  # type: ignore[arg-type]
     assert q.prompt == prompt
 
 
 GREEN = Question(1, "", "10公顷", (), "新增绿地10公顷", "zl2025/p12", "", "公顷", "zh")
-SOLAR = Question(1, "", "20兆瓦以上", (), "全年新增屋顶光伏装机容量20兆瓦以上", "zl2025/p10", "", "兆瓦", "en")
+SOLAR = Question(
+    1, "", "20兆瓦以上", (), "全年新增屋顶光伏装机容量20兆瓦以上", "zl2025/p10", "", "兆瓦", "en"
+)
 PROJECTS = Question(1, "", "2-3个", (), "力争实施2-3个项目", "zl2025/p05", "", "个", "zh")
 
 
@@ -141,7 +145,9 @@ def test_a_choice_is_right_only_when_it_is_the_plans_figure() -> None:
 
 def test_the_score_and_the_review_round_hold_the_missed_questions() -> None:
     quiz = make_quiz(TARGETS, count=5, seed=3)
-    given = [q.answer if n % 2 == 0 else next(c for c in q.choices if c != q.answer) for n, q in enumerate(quiz)]
+    given = [
+        q.answer if n % 2 == 0 else next(c for c in q.choices if c != q.answer) for n, q in enumerate(quiz)
+    ]
     results = [check(q, g) for q, g in zip(quiz, given, strict=True)]
     assert score(results) == (3, 5)
     review = missed(quiz, results, seed=3)
