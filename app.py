@@ -13,6 +13,7 @@ import os
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
 import argparse
+import base64
 import hashlib
 import logging
 import random
@@ -116,6 +117,15 @@ CSS = """
 .zl-outline ul { list-style: none; padding-left: 0; margin: .2em 0 .2em 1.2em; line-height: 1.8; }
 .zl-outline .zl-count { color: #1e3a8a; font-size: .9em; }
 .zl-outline .zl-kinds { color: #4b5563; font-size: .85em; }
+.zl-chart img { max-width: 100%; height: auto; }
+.zl-chart figcaption { font-size: .85em; color: #374151; }
+/* the footer's grey links are below WCAG AA contrast on white */
+footer .show-api, footer .built-with, footer .settings, footer a, footer button { color: #4b5563 !important; }
+/* axe color-contrast: text on the chat bubble and in an empty dropdown must reach 4.5:1 */
+#zl-chat .zl-sources-label { color: #4b5563; }
+#zl-chat .zl-link a { color: #1e40af !important; }
+#zl-goto input { color: #111827 !important; }
+#zl-goto input::placeholder { color: #4b5563 !important; opacity: 1; }
 .zl-note-small { font-size: .85em; color: #374151; }
 @media (max-width: 480px) {
   #zl-chat { height: 380px !important; }
@@ -565,7 +575,7 @@ def _quiz_tab(corpus: Any, rows: Sequence[Target], lang: gr.Radio) -> list[tuple
             elem_id="zl-quiz-seed",
             min_width=120,
         )
-    start = gr.Button("开始 5 题 Start 5 questions", variant="primary", elem_id="zl-quiz-start")
+    start = gr.Button("开始 5 题 Start 5 questions", elem_id="zl-quiz-start")
     state = gr.State({})
     prompt = gr.HTML("", elem_id="zl-quiz-question")
     choices = gr.Radio([], label="选项 Choices", elem_id="zl-quiz-choices", visible=False)
@@ -712,14 +722,7 @@ def _overview_tab(
                 elem_id="zl-overview-sections",
             )
         with gr.Column(scale=3, min_width=280):
-            chart = gr.Image(
-                charts["zh"],
-                label="各章节指标(按类别) Targets by section and kind",
-                type="filepath",
-                interactive=False,
-                elem_id="zl-chart",
-                buttons=[],
-            )
+            chart = gr.HTML(_chart_html(charts["zh"], "zh"), elem_id="zl-chart")
             png = gr.DownloadButton("下载 PNG Download PNG", value=charts["zh"], elem_id="zl-chart-download")
 
     def open_section(name: str | None) -> tuple[Any, ...]:
@@ -732,7 +735,7 @@ def _overview_tab(
         return (
             outline_html(parts, code),
             gr.Radio(choices=[(section_choice(s, code), s.name) for s in sections]),
-            charts[code],
+            _chart_html(charts[code], code),
             gr.DownloadButton(value=charts[code]),
         )
 
@@ -743,9 +746,15 @@ def _overview_tab(
     return [
         (intro, "overview_intro", "value"),
         (pick, "overview_open", "label"),
-        (chart, "overview_chart", "label"),
         (png, "overview_download", "value"),
     ]
+
+
+def _chart_html(path: str, code: str) -> str:
+    """The chart inline (a data URI: no file route to open) with its alternative text."""
+    data = base64.b64encode(Path(path).read_bytes()).decode()
+    alt = escape(label("overview_chart", code))
+    return f'<figure class="zl-chart"><img src="data:image/png;base64,{data}" alt="{alt}"><figcaption>{alt}</figcaption></figure>'
 
 
 def _table(targets: Sequence[Target]) -> list[list[object]]:
