@@ -122,7 +122,7 @@ CSS = """
 /* the footer's grey links are below WCAG AA contrast on white */
 footer .show-api, footer .built-with, footer .settings, footer a, footer button { color: #4b5563 !important; }
 /* axe color-contrast: text on the chat bubble and in an empty dropdown must reach 4.5:1 */
-#zl-chat .zl-sources-label { color: #4b5563; }
+#zl-chat .zl-sources-label { color: #374151 !important; }
 #zl-chat .zl-link a { color: #1e40af !important; }
 #zl-goto input { color: #111827 !important; }
 #zl-goto input::placeholder { color: #4b5563 !important; opacity: 1; }
@@ -506,6 +506,8 @@ def _remember(
 ) -> dict[Any, Any]:
     """Which chat message shows which answer, so a 👍/👎 on it stores the right one."""
     answered = dict(answered or {})
+    if len(turns) < answered.get("turns", 0):
+        answered = {}  # the chat was cleared
     if messages and len(turns) > answered.get("turns", 0):
         question, text = turns[-1]
         answered[len(messages) - 1] = {

@@ -1,4 +1,4 @@
-"""The ``assistant`` command: ingest, search, show, ask, eval, bench.
+"""The ``assistant`` command: ingest, search, show, ask, eval, bench, feedback.
 
 Each subcommand is a few lines over the Python API; an ``AssistantError`` becomes one line on
 stderr and exit code 2, never a traceback.
