@@ -418,7 +418,7 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
             (copy_btn, "copy_link", "value"),
             (link_box, "link", "label"),
             (target_filter, "filter", "label"),
-            (download, "download_csv", "value"),
+            (download, "download_csv", "label"),
             (goto, "goto", "label"),
             (lang, "language", "label"),
             *quiz_labels,
@@ -674,7 +674,13 @@ def _quiz_tab(corpus: Any, rows: Sequence[Target], lang: gr.Radio) -> list[tuple
     def reset_inputs() -> list[Any]:
         return [gr.Radio(interactive=True), gr.Textbox(interactive=True)]
 
+    def localize(code: str) -> tuple[Any, ...]:
+        kinds = [(label("quiz_choice", code), "choice"), (label("quiz_typed", code), "typed")]
+        scopes = [(label("quiz_mixed", code), quizzes.MIXED), *[(s, s) for s in sections]]
+        return gr.Radio(choices=kinds), gr.Dropdown(choices=scopes)
+
     private = {"api_visibility": "private"}
+    lang.change(localize, [lang], [mode, section], **private)
     start.click(begin, [section, mode, seed, lang], [state, *view], **private)
     check.click(answer, [state, choices, typed], [state, *view], **private)
     typed.submit(answer, [state, choices, typed], [state, *view], **private)
@@ -748,7 +754,7 @@ def _overview_tab(
     return [
         (intro, "overview_intro", "value"),
         (pick, "overview_open", "label"),
-        (png, "overview_download", "value"),
+        (png, "overview_download", "label"),
     ]
 
 

@@ -187,6 +187,7 @@ def test_a_shared_link_asks_its_question_and_each_answer_links_back(browser, url
 def test_the_page_is_in_english_for_an_english_browser_and_toggles_back(browser, url) -> None:  # noqa: F811
     page = open_page(browser, url, DESKTOP, locale="en-US")
     try:
+        page.get_by_role("tab", name="Quiz", exact=True).wait_for()
         assert [t.inner_text().strip() for t in page.get_by_role("tab").all()][:6] == [
             "Chat",
             "Targets",
