@@ -148,6 +148,8 @@ def test_a_thumbs_down_with_a_comment_is_listed_by_the_feedback_command(browser,
         page.locator("#zl-send-comment").click()
         page.locator("#zl-feedback-note").filter(has_text="评论已记录").wait_for()
         screenshot(page, "feedback-375x812.png")
+        page.set_viewport_size(DESKTOP)
+        screenshot(page, "feedback-1280x900.png")
     finally:
         page.close()
     out = ARTIFACTS / "feedback.csv"
