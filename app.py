@@ -387,7 +387,7 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
             [note, comment],
             api_visibility="private",
         )
-        copy_btn.click(None, None, [link_box], js=COPY_LINK_JS)
+        copy_btn.click(None, None, [link_box], js=COPY_LINK_JS, api_visibility="private")
 
         # A shared link: ?q=… asks that question when the page opens.
         def respond_to_link(*args: Any) -> Iterator[tuple[Any, ...]]:
@@ -424,13 +424,13 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
             *quiz_labels,
             *overview_labels,
         ]
-        demo.load(None, None, [lang], js=BROWSER_LANG_JS)
+        demo.load(None, None, [lang], js=BROWSER_LANG_JS, api_visibility="private")
         lang.change(
             lambda code: [_relabel(component, key, attr, code) for component, key, attr in relabel],
             [lang],
             [component for component, _, _ in relabel],
             api_visibility="private",
-        ).then(None, [lang], None, js=HTML_LANG_JS)
+        ).then(None, [lang], None, js=HTML_LANG_JS, api_visibility="private")
 
     weakref.finalize(demo, shutil.rmtree, csv_dir, ignore_errors=True)
     return demo
@@ -570,7 +570,7 @@ def _quiz_tab(corpus: Any, rows: Sequence[Target], lang: gr.Radio) -> list[tuple
             min_width=200,
         )
         seed = gr.Number(
-            value=lambda: random.randint(1, 9999),
+            value=None,  # blank: a new quiz each time, its number shown so it can be taken again
             label="题组编号 Quiz number",
             precision=0,
             minimum=0,
@@ -625,11 +625,10 @@ def _quiz_tab(corpus: Any, rows: Sequence[Target], lang: gr.Radio) -> list[tuple
         ]
 
     def begin(sec: str, kind: str, number: float | None, code: str) -> list[Any]:
-        questions = quizzes.make_quiz(
-            rows, count=5, lang=code, section=sec or "", mode=kind, seed=int(number or 0)
-        )  # type: ignore[arg-type]
-        st = {"questions": questions, "results": [], "at": 0, "lang": code, "seed": int(number or 0)}
-        return [st, *show(st)]
+        chosen = int(number) if number is not None else random.randint(1, 9999)
+        questions = quizzes.make_quiz(rows, count=5, lang=code, section=sec or "", mode=kind, seed=chosen)  # type: ignore[arg-type]
+        st = {"questions": questions, "results": [], "at": 0, "lang": code, "seed": chosen}
+        return [st, chosen, *show(st)]
 
     def answer(st: dict[str, Any], chosen: str | None, text: str) -> list[Any]:
         if not st or st["at"] >= len(st["questions"]):
@@ -681,7 +680,7 @@ def _quiz_tab(corpus: Any, rows: Sequence[Target], lang: gr.Radio) -> list[tuple
 
     private = {"api_visibility": "private"}
     lang.change(localize, [lang], [mode, section], **private)
-    start.click(begin, [section, mode, seed, lang], [state, *view], **private)
+    start.click(begin, [section, mode, seed, lang], [state, seed, *view], **private)
     check.click(answer, [state, choices, typed], [state, *view], **private)
     typed.submit(answer, [state, choices, typed], [state, *view], **private)
     next_btn.click(advance, [state], [state, *view], **private).then(
@@ -748,7 +747,7 @@ def _overview_tab(
         )
 
     pick.input(open_section, [pick], [tabs, goto, plan_view], api_visibility="private").then(
-        None, [goto], None, js=SCROLL_JS
+        None, [goto], None, js=SCROLL_JS, api_visibility="private"
     )
     lang.change(localize, [lang], [tree, pick, chart, png], api_visibility="private")
     return [
