@@ -62,9 +62,16 @@ def axe_violations(page) -> list[str]:
 def test_every_tab_passes_an_axe_audit(browser, url, size: str) -> None:  # noqa: F811
     page = open_page(browser, url, VIEWPORTS[size])
     try:
+        box = page.locator(QUESTION)
+        box.fill("今年新增多少绿地?")  # audit the chat with an answer, its sources and its buttons
+        box.press("Enter")
+        page.locator(BOT).filter(has_text="10公顷").last.wait_for(timeout=ANSWER_TIMEOUT_MS)
         found: dict[str, list[str]] = {}
         for name in TABS:
             open_tab(page, name)
+            if name == "练一练":  # and the quiz with a question and its choices
+                page.locator("#zl-quiz-start").click()
+                page.locator("#zl-quiz-choices label").first.wait_for()
             page.wait_for_timeout(300)  # the tab's content renders
             found[name] = axe_violations(page)
         assert found == {name: [] for name in TABS}
