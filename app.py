@@ -570,7 +570,7 @@ def _quiz_tab(corpus: Any, rows: Sequence[Target], lang: gr.Radio) -> list[tuple
             min_width=200,
         )
         seed = gr.Number(
-            value=None,  # blank: a new quiz each time, its number shown so it can be taken again
+            value=0,  # 0: a new quiz each time, its number shown so it can be taken again
             label="题组编号 Quiz number",
             precision=0,
             minimum=0,
@@ -625,7 +625,7 @@ def _quiz_tab(corpus: Any, rows: Sequence[Target], lang: gr.Radio) -> list[tuple
         ]
 
     def begin(sec: str, kind: str, number: float | None, code: str) -> list[Any]:
-        chosen = int(number) if number is not None else random.randint(1, 9999)
+        chosen = int(number) if number else random.randint(1, 9999)  # 0 or blank: a new quiz
         questions = quizzes.make_quiz(rows, count=5, lang=code, section=sec or "", mode=kind, seed=chosen)  # type: ignore[arg-type]
         st = {"questions": questions, "results": [], "at": 0, "lang": code, "seed": chosen}
         return [st, chosen, *show(st)]
