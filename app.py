@@ -286,7 +286,6 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
                             info="extractive: quotes only; llm: a model writes, every figure checked",
                             visible=settings.llm_configured,
                         )
-                        feedback_ui = _feedback_row()
                     with gr.Column(scale=2, min_width=280):
                         sources = gr.Radio(
                             choices=[], label="引用 Sources", elem_id="zl-sources", interactive=True
@@ -294,6 +293,7 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
                         source_panel = gr.HTML(HINT, elem_id="zl-source-panel")
                         open_btn = gr.Button("在全文中查看 Open in full text", size="sm", elem_id="zl-open")
                 # Below both columns, so that on a phone the sources come right after the answer.
+                feedback_ui = _feedback_row()
                 gr.Examples(EXAMPLES, inputs=[question], label="示例 Examples")
             with gr.Tab("指标一览 Targets", id="targets") as targets_tab:
                 gr.Markdown(
