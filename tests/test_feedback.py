@@ -90,6 +90,10 @@ def test_a_read_only_directory_is_a_feedback_error(tmp_path: Path) -> None:
     [
         pytest.param(lambda p: p.write_bytes(b"this is not a database" * 100), id="corrupt-file"),
         pytest.param(lambda p: p.mkdir(parents=True), id="a-directory-in-its-place"),
+        pytest.param(
+            lambda p: (p.unlink(missing_ok=True), p.parent.rmdir(), p.parent.write_text("")),
+            id="data-dir-is-a-file",
+        ),
     ],
 )
 def test_a_broken_store_is_a_feedback_error_not_a_crash(tmp_path: Path, damage) -> None:
