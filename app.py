@@ -34,7 +34,7 @@ from assistant import Answer, Assistant, AssistantError, Citation, load_settings
 from assistant import quiz as quizzes
 from assistant.feedback import FeedbackError, FeedbackStore
 from assistant.index import TerminalProgress
-from assistant.labels import label
+from assistant.labels import label, page_lang
 from assistant.overview import draw_chart, outline, outline_html, section_choice, sections_of
 from assistant.targets import Target, extract_targets, filter_targets, to_csv, write_csv
 from assistant.web import (
@@ -424,7 +424,7 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
             *quiz_labels,
             *overview_labels,
         ]
-        demo.load(None, None, [lang], js=BROWSER_LANG_JS, api_visibility="private")
+        demo.load(_browser_lang, None, [lang], api_visibility="private")
         lang.change(
             lambda code: [_relabel(component, key, attr, code) for component, key, attr in relabel],
             [lang],
@@ -453,8 +453,12 @@ COPY_LINK_JS = """
   return url;
 }
 """
-BROWSER_LANG_JS = "() => ((navigator.language || 'zh').toLowerCase().startsWith('zh') ? 'zh' : 'en')"
 HTML_LANG_JS = "(code) => { document.documentElement.lang = code === 'en' ? 'en' : 'zh-CN'; return []; }"
+
+
+def _browser_lang(request: gr.Request) -> str:
+    """The page language from the browser's Accept-Language header (Chinese when it names none)."""
+    return page_lang(request.headers.get("accept-language") if request is not None else None)
 
 
 def _question_from_link(request: gr.Request) -> Any:
