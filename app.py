@@ -1,4 +1,5 @@
-"""The Gradio page: chat with cited sources, the targets table, the glossary and the whole plan.
+"""The Gradio page: chat with cited sources, the targets table, the glossary, the whole plan,
+a quiz on the plan's figures and its outline at a glance; 👍/👎 feedback on answers.
 
 Layout and wiring only: answers come from ``Assistant``, HTML from ``assistant.web``, the
 targets from ``assistant.targets``. Run ``python app.py`` (127.0.0.1:7860; see ``--help``).
@@ -12,21 +13,29 @@ import os
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
 import argparse
+import base64
 import hashlib
 import logging
+import random
 import shutil
 import signal
 import sys
 import tempfile
 import weakref
 from collections.abc import Iterator, Sequence
+from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import gradio as gr
 
 from assistant import Answer, Assistant, AssistantError, Citation, load_settings
+from assistant import quiz as quizzes
+from assistant.feedback import FeedbackError, FeedbackStore
 from assistant.index import TerminalProgress
+from assistant.labels import label, page_lang
+from assistant.overview import draw_chart, outline, outline_html, section_choice, sections_of
 from assistant.targets import Target, extract_targets, filter_targets, to_csv, write_csv
 from assistant.web import (
     HINT,
@@ -47,6 +56,8 @@ log = logging.getLogger("assistant.app")
 CONCURRENCY = 2  # answers computed at once (the machine has 2 cores); the rest wait in the queue
 QUEUE_SIZE = 32  # waiting requests beyond this are refused rather than piling up
 MAX_FILE_SIZE = "1kb"  # the page takes no uploads
+MAX_LINK_CHARS = 500  # a ?q= longer than a question may be is cut (the assistant would cut it too)
+MAX_COMMENT_CHARS = 1000
 INTERNAL_ERROR = "内部错误，请稍后再试 (internal error; the details are in the server log)."
 
 EXAMPLES = [
@@ -95,6 +106,27 @@ CSS = """
 /* Gradio scopes @media rules to .contain, so the page margin shrinks with the viewport instead */
 .gradio-container .main.fillable { padding-left: clamp(8px, 2.5vw, 32px) !important;
   padding-right: clamp(8px, 2.5vw, 32px) !important; }
+.zl-link { font-size: .85em; margin-top: .3em; }
+.zl-link a, .zl-quiz-result, .zl-outline a { color: #1d4ed8; }
+.zl-quiz-q { font-size: 1.1em; margin: .5em 0; overflow-wrap: anywhere; }
+.zl-quiz-n { color: #4b5563; margin-right: .5em; }
+.zl-quiz-result { font-weight: 600; padding: .4em .6em; border-radius: 4px; margin-bottom: .5em; }
+.zl-quiz-right { background: #ecfdf5; color: #065f46; border-left: 4px solid #059669; }
+.zl-quiz-wrong { background: #fef2f2; color: #7f1d1d; border-left: 4px solid #dc2626; }
+.zl-quiz-score { font-weight: 600; }
+.zl-outline ul { list-style: none; padding-left: 0; margin: .2em 0 .2em 1.2em; line-height: 1.8; }
+.zl-outline .zl-count { color: #1e3a8a; font-size: .9em; }
+.zl-outline .zl-kinds { color: #4b5563; font-size: .85em; }
+.zl-chart img { max-width: 100%; height: auto; }
+.zl-chart figcaption { font-size: .85em; color: #374151; }
+/* the footer's grey links are below WCAG AA contrast on white */
+footer .show-api, footer .built-with, footer .settings, footer a, footer button { color: #4b5563 !important; }
+/* axe color-contrast: text on the chat bubble and in an empty dropdown must reach 4.5:1 */
+#zl-chat .zl-sources-label { color: #374151 !important; }
+#zl-chat .zl-link a { color: #1e40af !important; }
+#zl-goto input { color: #111827 !important; }
+#zl-goto input::placeholder { color: #4b5563 !important; opacity: 1; }
+.zl-note-small { font-size: .85em; color: #374151; }
 @media (max-width: 480px) {
   #zl-chat { height: 380px !important; }
 }
@@ -167,7 +199,7 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
             messages[-1] = {"role": "assistant", "content": error_html(INTERNAL_ERROR)}
             yield "", messages, turns, no_change, no_change, no_change
             return
-        messages[-1] = {"role": "assistant", "content": answer_html(answer)}
+        messages[-1] = {"role": "assistant", "content": answer_html(answer) + link_html(answer.question)}
         cited = list(answer.citations)
         first = cited[0].id if cited else None
         sources = gr.Radio(choices=[(citation_label(c), c.id) for c in cited], value=first)
@@ -207,15 +239,27 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
         return _table(rows), _count(len(rows), len(targets)), csv_for(rows)
 
     with gr.Blocks(title="钟楼区2025年工作安排问答 · Zhonglou Plan Assistant") as demo:
-        gr.Markdown(
-            "## 钟楼区2025年工作安排 · 问答助手\n"
-            "Zhonglou District 2025 Work Plan Assistant — every answer quotes the plan and cites "
-            "its paragraph IDs; when the plan does not say, it says so."
-        )
+        with gr.Row(equal_height=False):
+            title = gr.Markdown(
+                "## 钟楼区2025年工作安排 · 问答助手\n"
+                "Zhonglou District 2025 Work Plan Assistant — every answer quotes the plan and cites "
+                "its paragraph IDs; when the plan does not say, it says so.",
+                elem_id="zl-title",
+            )
+            lang = gr.Radio(
+                [("中文", "zh"), ("English", "en")],
+                value=None,  # set on load from the browser's language, which relabels the page
+                label="界面语言 Page language",
+                elem_id="zl-lang",
+                scale=0,
+                min_width=180,
+            )
         turns = gr.State([])
         cited = gr.State([])
+        answered = gr.State({})  # chat message index → the answer it shows, for 👍/👎
+        rated = gr.State(None)  # the feedback row a comment goes to
         with gr.Tabs(overflow_behavior="wrap") as tabs:
-            with gr.Tab("问答 Chat", id="chat"):
+            with gr.Tab("问答 Chat", id="chat") as chat_tab:
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3, min_width=300):
                         chatbot = gr.Chatbot(
@@ -223,7 +267,7 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
                             elem_id="zl-chat",
                             height=480,
                             min_height=280,
-                            feedback_options=None,
+                            feedback_options=("Like", "Dislike"),
                             buttons=["copy"],
                             placeholder="问一个关于钟楼区2025年工作安排的问题。<br>"
                             "Ask a question about Zhonglou's 2025 work plan.",
@@ -249,8 +293,9 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
                         source_panel = gr.HTML(HINT, elem_id="zl-source-panel")
                         open_btn = gr.Button("在全文中查看 Open in full text", size="sm", elem_id="zl-open")
                 # Below both columns, so that on a phone the sources come right after the answer.
+                feedback_ui = _feedback_row()
                 gr.Examples(EXAMPLES, inputs=[question], label="示例 Examples")
-            with gr.Tab("指标一览 Targets", id="targets"):
+            with gr.Tab("指标一览 Targets", id="targets") as targets_tab:
                 gr.Markdown(
                     "计划中的所有数字指标，由程序从原文中提取。Every figure the plan states, extracted "
                     "from the text; sort from a column header's menu (⋮)."
@@ -281,9 +326,9 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
                     max_height=640,
                     elem_id="zl-targets",
                 )
-            with gr.Tab("名词解释 Glossary", id="glossary"):
+            with gr.Tab("名词解释 Glossary", id="glossary") as glossary_tab:
                 gr.HTML(glossary_html(corpus), elem_id="zl-glossary")
-            with gr.Tab("全文 Browse", id="browse"):
+            with gr.Tab("全文 Browse", id="browse") as browse_tab:
                 goto = gr.Dropdown(
                     choices=[(f"{p.id} · {p.section}", p.id) for p in corpus.paragraphs],
                     value=None,
@@ -291,6 +336,10 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
                     elem_id="zl-goto",
                 )
                 plan_view = gr.HTML(plan_html(corpus), elem_id="zl-plan")
+            with gr.Tab("练一练 Quiz", id="quiz") as quiz_tab:
+                quiz_labels = _quiz_tab(corpus, targets, lang)
+            with gr.Tab("一图读懂 Overview", id="overview") as overview_tab:
+                overview_labels = _overview_tab(corpus, targets, csv_dir, lang, tabs, goto, plan_view)
 
         chat_io = {
             "inputs": [question, chatbot, turns, mode],
@@ -299,7 +348,9 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
             "concurrency_limit": CONCURRENCY,
             "api_visibility": "private",
         }
-        question.submit(respond, **chat_io)
+        question.submit(respond, **chat_io).then(
+            _remember, [chatbot, turns, cited, mode, answered], [answered], api_visibility="private"
+        )
         sources.input(show_citation, [sources, cited], [source_panel], api_visibility="private")
         chatbot.clear(clear, None, [chatbot, turns, cited, sources, source_panel], api_visibility="private")
         open_btn.click(
@@ -317,8 +368,404 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
         )
         gr.api(ask, api_name="ask", concurrency_id="assistant", concurrency_limit=CONCURRENCY)
 
+        # Feedback: 👍/👎 under each answer, an optional comment; a storage failure is a note only.
+        store = FeedbackStore.in_dir(settings.data_dir)
+        comment, send, copy_btn, link_box, note = feedback_ui
+
+        def rate(answers: dict[Any, Any], data: gr.LikeData) -> tuple[str, Any]:
+            return _rate(store, answers, data)
+
+        chatbot.like(
+            rate,
+            [answered],
+            [note, rated],
+            api_visibility="private",
+        )
+        send.click(
+            lambda row, text: _comment(store, row, text),
+            [rated, comment],
+            [note, comment],
+            api_visibility="private",
+        )
+        copy_btn.click(None, None, [link_box], js=COPY_LINK_JS, api_visibility="private")
+
+        # A shared link: ?q=… asks that question when the page opens.
+        def respond_to_link(*args: Any) -> Iterator[tuple[Any, ...]]:
+            if not str(args[0] or "").strip():
+                yield (gr.update(),) * 6
+                return
+            yield from respond(*args)
+
+        demo.load(_question_from_link, None, [question], api_visibility="private").then(
+            respond_to_link, **chat_io
+        ).then(_remember, [chatbot, turns, cited, mode, answered], [answered], api_visibility="private")
+
+        # The page language: the browser's by default, then the toggle.
+        relabel = [
+            (title, "title", "value"),
+            (chat_tab, "tab_chat", "label"),
+            (targets_tab, "tab_targets", "label"),
+            (glossary_tab, "tab_glossary", "label"),
+            (browse_tab, "tab_browse", "label"),
+            (quiz_tab, "tab_quiz", "label"),
+            (overview_tab, "tab_overview", "label"),
+            (chatbot, "chat", "label"),
+            (question, "question_hint", "placeholder"),
+            (sources, "sources", "label"),
+            (open_btn, "open", "value"),
+            (comment, "comment", "label"),
+            (send, "send_comment", "value"),
+            (copy_btn, "copy_link", "value"),
+            (link_box, "link", "label"),
+            (target_filter, "filter", "label"),
+            (download, "download_csv", "label"),
+            (goto, "goto", "label"),
+            (lang, "language", "label"),
+            *quiz_labels,
+            *overview_labels,
+        ]
+        demo.load(_browser_lang, None, [lang], api_visibility="private")
+        lang.change(
+            lambda code: [_relabel(component, key, attr, code) for component, key, attr in relabel],
+            [lang],
+            [component for component, _, _ in relabel],
+            api_visibility="private",
+        ).then(None, [lang], None, js=HTML_LANG_JS, api_visibility="private")
+
     weakref.finalize(demo, shutil.rmtree, csv_dir, ignore_errors=True)
     return demo
+
+
+def link_html(question: str) -> str:
+    """A link that opens the page with this question asked (``?q=…``), under each answer."""
+    href = "?" + urlencode({"q": question})
+    return f'\n<div class="zl-link"><a href="{escape(href)}">链接 Link ↗</a></div>'
+
+
+# The last answer's link as an absolute URL: copied to the clipboard where the browser allows
+# it (localhost, https), and shown in a box either way.
+COPY_LINK_JS = """
+() => {
+  const links = document.querySelectorAll("#zl-chat .zl-link a");
+  if (!links.length) return "";
+  const url = new URL(links[links.length - 1].getAttribute("href"), window.location.href).href;
+  navigator.clipboard?.writeText(url).catch(() => {});
+  return url;
+}
+"""
+HTML_LANG_JS = "(code) => { document.documentElement.lang = code === 'en' ? 'en' : 'zh-CN'; return []; }"
+
+
+def _browser_lang(request: gr.Request) -> str:
+    """The page language from the browser's Accept-Language header (Chinese when it names none)."""
+    return page_lang(request.headers.get("accept-language") if request is not None else None)
+
+
+def _question_from_link(request: gr.Request) -> Any:
+    q = request.query_params.get("q", "") if request is not None else ""
+    return q[:MAX_LINK_CHARS] if q else gr.update()
+
+
+def _relabel(component: Any, key: str, attr: str, code: str) -> Any:
+    text = label(key, code)
+    if isinstance(component, gr.Tab):
+        return gr.Tab(label=text)
+    return gr.update(**{attr: text})
+
+
+def _feedback_row() -> tuple[Any, ...]:
+    """Under the chat: a comment for the last rating, the copy-link action and a note line."""
+    with gr.Row(equal_height=False):
+        comment = gr.Textbox(
+            label="评论(可选) Comment (optional)",
+            max_lines=3,
+            max_length=MAX_COMMENT_CHARS,
+            scale=3,
+            min_width=200,
+            elem_id="zl-comment",
+        )
+        send = gr.Button(
+            "发送评论 Send comment", size="sm", scale=1, min_width=100, elem_id="zl-send-comment"
+        )
+    with gr.Row(equal_height=False):
+        copy_btn = gr.Button("复制链接 Copy link", size="sm", scale=1, min_width=100, elem_id="zl-copy-link")
+        link_box = gr.Textbox(
+            label="链接 Link",
+            interactive=False,
+            scale=3,
+            min_width=200,
+            elem_id="zl-link-box",
+            buttons=["copy"],
+        )
+    note = gr.HTML("", elem_id="zl-feedback-note")
+    return comment, send, copy_btn, link_box, note
+
+
+def _remember(
+    messages: list[dict[str, Any]] | None,
+    turns: list[Turn],
+    cited: Sequence[Citation],
+    mode: str,
+    answered: dict[Any, Any],
+) -> dict[Any, Any]:
+    """Which chat message shows which answer, so a 👍/👎 on it stores the right one."""
+    answered = dict(answered or {})
+    if len(turns) < answered.get("turns", 0):
+        answered = {}  # the chat was cleared
+    if messages and len(turns) > answered.get("turns", 0):
+        question, text = turns[-1]
+        answered[len(messages) - 1] = {
+            "question": question,
+            "answer": text,
+            "citations": [{"id": c.id, "quote": c.quote} for c in cited],
+            "mode": mode or "extractive",
+        }
+    answered["turns"] = len(turns)
+    return answered
+
+
+def _rate(store: FeedbackStore, answered: dict[Any, Any], data: gr.LikeData) -> tuple[str, Any]:
+    index = data.index[0] if isinstance(data.index, list | tuple) else data.index
+    record = (answered or {}).get(index)
+    if record is None or data.liked not in (True, False):
+        return "", None
+    try:
+        row = store.add(1 if data.liked else -1, **record)
+    except FeedbackError as exc:
+        log.warning("feedback not stored: %s", exc)
+        return f'<div class="zl-note-small" role="status">⚠ {escape(str(exc))}</div>', None
+    thanks = "谢谢!已记录。可以再写一句评论。 Thanks — recorded; add a comment if you like."
+    return f'<div class="zl-note-small" role="status">{thanks}</div>', row
+
+
+def _comment(store: FeedbackStore, row: int | None, text: str) -> tuple[str, Any]:
+    if row is None:
+        return (
+            '<div class="zl-note-small" role="status">请先点 👍 或 👎。 Rate an answer with 👍 or 👎 first.</div>',
+            gr.update(),
+        )
+    if not (text or "").strip():
+        return "", gr.update()
+    try:
+        store.comment(row, text)
+    except FeedbackError as exc:
+        log.warning("feedback comment not stored: %s", exc)
+        return f'<div class="zl-note-small" role="status">⚠ {escape(str(exc))}</div>', gr.update()
+    return '<div class="zl-note-small" role="status">评论已记录。 Comment recorded.</div>', ""
+
+
+def _quiz_tab(corpus: Any, rows: Sequence[Target], lang: gr.Radio) -> list[tuple[Any, str, str]]:
+    """练一练: five questions from the plan's figures, checked one by one, then a review round."""
+    sections = quizzes.quiz_sections(rows)
+    intro = gr.Markdown(label("quiz_intro", "zh"))
+    with gr.Row(equal_height=False):
+        section = gr.Dropdown(
+            [(label("quiz_mixed", "zh"), quizzes.MIXED), *[(s, s) for s in sections]],
+            value=quizzes.MIXED,
+            label="范围 Section",
+            elem_id="zl-quiz-section",
+            min_width=200,
+        )
+        mode = gr.Radio(
+            [("四选一 Four choices", "choice"), ("填写数字 Type the figure", "typed")],
+            value="choice",
+            label="题型 Kind of question",
+            elem_id="zl-quiz-mode",
+            min_width=200,
+        )
+        seed = gr.Number(
+            value=0,  # 0: a new quiz each time, its number shown so it can be taken again
+            label="题组编号 Quiz number",
+            precision=0,
+            minimum=0,
+            elem_id="zl-quiz-seed",
+            min_width=120,
+        )
+    start = gr.Button("开始 5 题 Start 5 questions", elem_id="zl-quiz-start")
+    state = gr.State({})
+    prompt = gr.HTML("", elem_id="zl-quiz-question")
+    choices = gr.Radio([], label="选项 Choices", elem_id="zl-quiz-choices", visible=False)
+    typed = gr.Textbox(label="你的答案 Your answer", elem_id="zl-quiz-typed", visible=False, max_length=40)
+    with gr.Row():
+        check = gr.Button("提交 Check", elem_id="zl-quiz-check", visible=False)
+        next_btn = gr.Button("下一题 Next question", elem_id="zl-quiz-next", visible=False)
+        review = gr.Button("复习错题 Review what I missed", elem_id="zl-quiz-review", visible=False)
+    result = gr.HTML("", elem_id="zl-quiz-result")
+    score = gr.HTML("", elem_id="zl-quiz-score")
+    view = [prompt, choices, typed, check, next_btn, review, result, score]
+
+    def show(st: dict[str, Any]) -> list[Any]:
+        questions, results, at = st["questions"], st["results"], st["at"]
+        code = st["lang"]
+        right, answered = quizzes.score(results)
+        if at >= len(questions):
+            done = "完成!" if code == "zh" else "Done!"
+            return [
+                f'<div class="zl-quiz-q">{done}</div>',
+                gr.Radio(visible=False, choices=[], value=None),
+                gr.Textbox(visible=False, value=""),
+                gr.Button(visible=False),
+                gr.Button(visible=False),
+                gr.Button(visible=right < answered),
+                gr.update(),
+                quizzes.score_html(right, answered, len(questions), code),
+            ]
+        q: quizzes.Question = questions[at]
+        head = f'<span class="zl-quiz-n">{at + 1} / {len(questions)}</span>'
+        return [
+            f'<div class="zl-quiz-q">{head}{escape(q.prompt)}</div>',
+            gr.Radio(
+                choices=[(quizzes.choice_label(c, code), c) for c in q.choices],
+                value=None,
+                visible=bool(q.choices),
+                label=label("quiz_choices", code),
+            ),
+            gr.Textbox(value="", visible=not q.choices, label=label("quiz_answer", code)),
+            gr.Button(visible=True, value=label("quiz_check", code)),
+            gr.Button(visible=False, value=label("quiz_next", code)),
+            gr.Button(visible=False, value=label("quiz_review", code)),
+            "",
+            quizzes.score_html(right, answered, len(questions), code),
+        ]
+
+    def begin(sec: str, kind: str, number: float | None, code: str) -> list[Any]:
+        chosen = int(number) if number else random.randint(1, 9999)  # 0 or blank: a new quiz
+        questions = quizzes.make_quiz(rows, count=5, lang=code, section=sec or "", mode=kind, seed=chosen)  # type: ignore[arg-type]
+        st = {"questions": questions, "results": [], "at": 0, "lang": code, "seed": chosen}
+        return [st, chosen, *show(st)]
+
+    def answer(st: dict[str, Any], chosen: str | None, text: str) -> list[Any]:
+        if not st or st["at"] >= len(st["questions"]):
+            return [st, *[gr.update()] * len(view)]
+        q: quizzes.Question = st["questions"][st["at"]]
+        res = quizzes.check(q, chosen if q.choices else text)
+        if not res.given or (not q.choices and not quizzes.find_figures(quizzes.normalize_typed(text))):
+            return [
+                st,
+                *[gr.update()] * 6,
+                f'<div class="zl-quiz-result zl-quiz-wrong" role="status">{escape(res.message)}</div>',
+                gr.update(),
+            ]
+        st = {**st, "results": [*st["results"], res]}
+        right, answered = quizzes.score(st["results"])
+        last = st["at"] + 1 >= len(st["questions"])
+        return [
+            st,
+            gr.update(),
+            gr.update(interactive=False) if q.choices else gr.update(),
+            gr.update(interactive=False) if not q.choices else gr.update(),
+            gr.Button(visible=False),
+            gr.Button(visible=True),
+            gr.Button(visible=last and right < answered),
+            quizzes.result_html(q, res, corpus.paragraph(q.paragraph_id)),
+            quizzes.score_html(right, answered, len(st["questions"]), st["lang"]),
+        ]
+
+    def advance(st: dict[str, Any]) -> list[Any]:
+        if not st:
+            return [st, *[gr.update()] * len(view)]
+        st = {**st, "at": st["at"] + 1}
+        return [st, *show(st)]
+
+    def again(st: dict[str, Any]) -> list[Any]:
+        if not st:
+            return [st, *[gr.update()] * len(view)]
+        questions = quizzes.missed(st["questions"], st["results"], seed=st.get("seed", 0))
+        st = {**st, "questions": questions, "results": [], "at": 0}
+        return [st, *show(st)]
+
+    def reset_inputs() -> list[Any]:
+        return [gr.Radio(interactive=True), gr.Textbox(interactive=True)]
+
+    def localize(code: str) -> tuple[Any, ...]:
+        kinds = [(label("quiz_choice", code), "choice"), (label("quiz_typed", code), "typed")]
+        scopes = [(label("quiz_mixed", code), quizzes.MIXED), *[(s, s) for s in sections]]
+        return gr.Radio(choices=kinds), gr.Dropdown(choices=scopes)
+
+    private = {"api_visibility": "private"}
+    lang.change(localize, [lang], [mode, section], **private)
+    start.click(begin, [section, mode, seed, lang], [state, seed, *view], **private)
+    check.click(answer, [state, choices, typed], [state, *view], **private)
+    typed.submit(answer, [state, choices, typed], [state, *view], **private)
+    next_btn.click(advance, [state], [state, *view], **private).then(
+        reset_inputs, None, [choices, typed], **private
+    )
+    review.click(again, [state], [state, *view], **private).then(
+        reset_inputs, None, [choices, typed], **private
+    )
+    return [
+        (intro, "quiz_intro", "value"),
+        (section, "quiz_section", "label"),
+        (mode, "quiz_mode", "label"),
+        (seed, "quiz_seed", "label"),
+        (start, "quiz_start", "value"),
+        (check, "quiz_check", "value"),
+        (next_btn, "quiz_next", "value"),
+        (review, "quiz_review", "value"),
+    ]
+
+
+def _overview_tab(
+    corpus: Any,
+    rows: Sequence[Target],
+    out_dir: Path,
+    lang: gr.Radio,
+    tabs: gr.Tabs,
+    goto: gr.Dropdown,
+    plan_view: gr.HTML,
+) -> list[tuple[Any, str, str]]:
+    """一图读懂: the outline with target counts, the chart (PNG download), sections to open."""
+    parts = outline(corpus, rows)
+    sections = [s for s in sections_of(parts) if s.paragraph_ids]
+    first = {s.name: s.paragraph_ids[0] for s in sections}
+    charts = {
+        code: str(draw_chart(parts, out_dir / f"zhonglou-2025-overview-{code}.png", code))
+        for code in ("zh", "en")
+    }
+    intro = gr.Markdown(label("overview_intro", "zh"))
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=2, min_width=280):
+            tree = gr.HTML(outline_html(parts, "zh"), elem_id="zl-outline")
+            pick = gr.Radio(
+                [(section_choice(s, "zh"), s.name) for s in sections],
+                value=None,
+                label="打开章节 Open a section",
+                elem_id="zl-overview-sections",
+            )
+        with gr.Column(scale=3, min_width=280):
+            chart = gr.HTML(_chart_html(charts["zh"], "zh"), elem_id="zl-chart")
+            png = gr.DownloadButton("下载 PNG Download PNG", value=charts["zh"], elem_id="zl-chart-download")
+
+    def open_section(name: str | None) -> tuple[Any, ...]:
+        pid = first.get(name or "")
+        if pid is None:
+            return gr.update(), gr.update(), gr.update()
+        return gr.Tabs(selected="browse"), pid, plan_html(corpus, pid)
+
+    def localize(code: str) -> tuple[Any, ...]:
+        return (
+            outline_html(parts, code),
+            gr.Radio(choices=[(section_choice(s, code), s.name) for s in sections]),
+            _chart_html(charts[code], code),
+            gr.DownloadButton(value=charts[code]),
+        )
+
+    pick.input(open_section, [pick], [tabs, goto, plan_view], api_visibility="private").then(
+        None, [goto], None, js=SCROLL_JS, api_visibility="private"
+    )
+    lang.change(localize, [lang], [tree, pick, chart, png], api_visibility="private")
+    return [
+        (intro, "overview_intro", "value"),
+        (pick, "overview_open", "label"),
+        (png, "overview_download", "label"),
+    ]
+
+
+def _chart_html(path: str, code: str) -> str:
+    """The chart inline (a data URI: no file route to open) with its alternative text."""
+    data = base64.b64encode(Path(path).read_bytes()).decode()
+    alt = escape(label("overview_chart", code))
+    return f'<figure class="zl-chart"><img src="data:image/png;base64,{data}" alt="{alt}"><figcaption>{alt}</figcaption></figure>'
 
 
 def _table(targets: Sequence[Target]) -> list[list[object]]:

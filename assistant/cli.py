@@ -1,4 +1,4 @@
-"""The ``assistant`` command: ingest, search, show, ask, chat, eval, bench; add, docs, remove.
+"""The ``assistant`` command: ingest, search, show, ask, chat, eval, bench, feedback; add, docs, remove.
 
 Each subcommand is a few lines over the Python API; an ``AssistantError`` becomes one line on
 stderr and exit code 2, never a traceback.
@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.api import Assistant
@@ -103,7 +104,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     from assistant.chat import run_chat
 
-    return run_chat(Assistant(progress=TerminalProgress()), sys.stdin, sys.stdout, mode=args.mode, as_json=args.json)
+    return run_chat(
+        Assistant(progress=TerminalProgress()), sys.stdin, sys.stdout, mode=args.mode, as_json=args.json
+    )
 
 
 def _reindex(settings: Settings) -> None:
@@ -177,6 +180,37 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def _date(text: str) -> datetime:
+    """--since: a date (midnight UTC) or an ISO time."""
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2025-03-01") from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from assistant.config import load_settings
+    from assistant.feedback import FeedbackStore, draft_eval_items, to_csv, to_jsonl
+
+    items = FeedbackStore.in_dir(load_settings().data_dir).list(since=args.since)
+    if args.csv:
+        args.csv.write_text(to_csv(items), encoding="utf-8-sig")
+        print(f"{len(items)} feedback rows → {args.csv}", file=sys.stderr)
+    if args.draft_eval:
+        drafts = draft_eval_items(items)
+        args.draft_eval.write_text(to_jsonl(drafts), encoding="utf-8")
+        print(f"{len(drafts)} draft eval items (needs_review) → {args.draft_eval}", file=sys.stderr)
+    if args.json:
+        _print_json([f.to_dict() for f in items])
+    elif not (args.csv or args.draft_eval):
+        for f in items:
+            comment = f" — {f.comment}" if f.comment else ""
+            print(f"#{f.id} {f.time} {'👍' if f.rating > 0 else '👎'} {f.question}{comment}")
+        print(f"{len(items)} feedback rows", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="assistant", description="Ask the Zhonglou 2025 work plan.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -209,7 +243,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", type=Path, default=None, help="directory for report.md/.json/.png")
     p.add_argument("--baseline", action="store_true", help="also run the textbook RAG baseline")
     p.add_argument(
-        "--dialogues", type=Path, default=None, help="conversations asked turn by turn (default: eval/dialogues.jsonl)"
+        "--dialogues",
+        type=Path,
+        default=None,
+        help="conversations asked turn by turn (default: eval/dialogues.jsonl)",
     )
     p.add_argument("--no-dialogues", action="store_true", help="skip the conversations")
     p.add_argument("--json", action="store_true")
@@ -245,6 +282,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_remove)
+    p = sub.add_parser("feedback", help="the page's 👍/👎 ratings; 👎 ones as draft eval items")
+    p.add_argument("--since", type=_date, default=None, help="only ratings from this date (2025-03-01)")
+    p.add_argument("--csv", type=Path, default=None, metavar="FILE", help="write them as CSV")
+    p.add_argument(
+        "--draft-eval", type=Path, default=None, metavar="FILE", help="👎 items as draft eval JSONL"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_feedback)
     return parser
 
 

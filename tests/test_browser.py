@@ -51,10 +51,12 @@ def browser():
             b.close()
 
 
-def open_page(browser, url: str, viewport: dict[str, int]):
-    page = browser.new_page(viewport=viewport)
+def open_page(browser, url: str, viewport: dict[str, int], locale: str = "zh-CN"):
+    """The page as a browser in ``locale`` shows it, once its labels are in that language."""
+    page = browser.new_page(viewport=viewport, locale=locale)
     page.goto(url)
     page.locator(QUESTION).wait_for()
+    page.locator("#zl-lang input:checked").wait_for(state="attached")
     return page
 
 
@@ -156,7 +158,7 @@ def test_an_empty_question_gets_a_friendly_message(desktop):
 
 def test_the_targets_table_filters_and_fits_a_phone(phone, assistant):
     total = len(extract_targets(assistant.corpus))
-    phone.get_by_role("tab", name="指标一览 Targets").click()
+    phone.get_by_role("tab", name="指标一览", exact=True).click()
     phone.get_by_text(f"{total} / {total}").wait_for()
     phone.locator("#zl-target-filter textarea, #zl-target-filter input").first.fill("绿地")
     phone.get_by_text(f"1 / {total}").wait_for()
@@ -169,7 +171,7 @@ def test_the_targets_table_filters_and_fits_a_phone(phone, assistant):
 
 
 def test_the_glossary_lists_every_term(desktop):
-    desktop.get_by_role("tab", name="名词解释 Glossary").click()
+    desktop.get_by_role("tab", name="名词解释", exact=True).click()
     terms = desktop.locator("#zl-glossary dt")
     terms.first.wait_for()
     assert terms.count() == 11
