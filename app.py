@@ -70,6 +70,8 @@ EXAMPLES = [
 TARGET_HEADERS = [
     "指标 Figure",
     "English",
+    "对象 Subject",
+    "Subject (English)",
     "内容 What it measures",
     "段落 Paragraph",
     "章节 Section",
@@ -320,7 +322,7 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
                 table = gr.Dataframe(
                     value=_table(targets),
                     headers=TARGET_HEADERS,
-                    datatype=["str", "str", "str", "str", "str", "number"],
+                    datatype=["str", "str", "str", "str", "str", "str", "str", "number"],
                     interactive=False,
                     wrap=True,
                     max_height=640,
@@ -769,7 +771,10 @@ def _chart_html(path: str, code: str) -> str:
 
 
 def _table(targets: Sequence[Target]) -> list[list[object]]:
-    return [[t.figure, t.english, t.measure, t.paragraph_id, t.section, t.value] for t in targets]
+    return [
+        [t.figure, t.english, t.subject, t.subject_en, t.measure, t.paragraph_id, t.section, t.value]
+        for t in targets
+    ]
 
 
 def _count(shown: int, total: int) -> str:

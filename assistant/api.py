@@ -23,10 +23,10 @@ from assistant.corpus import Corpus, Paragraph, load_corpus
 from assistant.errors import ConfigError
 from assistant.index import Index, IndexInfo, Progress, build_index, index_status, open_index
 from assistant.lexical import BM25, TOKENIZERS
-from assistant.scope import Profiles
 from assistant.query import Query, QueryStage
 from assistant.question import prepare_question
 from assistant.retrieval import HybridRetriever, Mode
+from assistant.scope import Profiles
 from embeddings import get_embeddings
 
 Turn = tuple[str, str]  # (user question, assistant answer text)
@@ -94,7 +94,7 @@ class Assistant:
     @cached_property
     def query_stage(self) -> QueryStage:
         lexicon = Lexicon.load(self.settings.corpus_dir)
-        glossary = [p.term.strip("“”\"") for p in self.corpus.glossary() if p.term]
+        glossary = [p.term.strip('“”"') for p in self.corpus.glossary() if p.term]
         extractor = TermExtractor(self.index.clause_matrix.texts, self.settings.corpus_dir, lexicon, glossary)
         return QueryStage(extractor, lexicon, self.profiles)
 

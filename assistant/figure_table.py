@@ -22,9 +22,62 @@ _SENTENCE_BREAK = re.compile(r"[。;；!！?？]")
 _LEADING = re.compile(r"^(?:力争|确保|争取|全年|今年|年内|持续|计划|在|共|累计|全区|进一步|加快|努力)+")
 # The verbs a plan states its figures with, longest first; a subject never starts with one.
 _ACTIONS = sorted(
-    """新增入库 新认定 更新改造 改造提升 新建 改建 改造 更新 新增 认定 引进 招引 培育 创成 创建 完成 启用 启动
-    推进 建成 实施 组织 开展 摸排 梳理形成了 梳理形成 形成 邀请 推出 已建成 增加 实现 跻身 抓好 持续抓好
-    打造 建设 提升 提高 达到 突破 加装 导入 新认定 入库 落地 开工 竣工 签约 举办 发放 覆盖 建立 设立""".split(),
+    [
+        "新增入库",
+        "新认定",
+        "更新改造",
+        "改造提升",
+        "新建",
+        "改建",
+        "改造",
+        "更新",
+        "新增",
+        "认定",
+        "引进",
+        "招引",
+        "培育",
+        "创成",
+        "创建",
+        "完成",
+        "启用",
+        "启动",
+        "推进",
+        "建成",
+        "实施",
+        "组织",
+        "开展",
+        "摸排",
+        "梳理形成了",
+        "梳理形成",
+        "形成",
+        "邀请",
+        "推出",
+        "已建成",
+        "增加",
+        "实现",
+        "跻身",
+        "抓好",
+        "持续抓好",
+        "打造",
+        "建设",
+        "提升",
+        "提高",
+        "达到",
+        "突破",
+        "加装",
+        "导入",
+        "新认定",
+        "入库",
+        "落地",
+        "开工",
+        "竣工",
+        "签约",
+        "举办",
+        "发放",
+        "覆盖",
+        "建立",
+        "设立",
+    ],
     key=len,
     reverse=True,
 )
@@ -99,8 +152,10 @@ def _counted_noun(after: str) -> tuple[str, int]:
     """The noun a figure counts, when it follows the figure, and its length as written:
     "5所新校" → ("新校", 2)."""
     stop = re.search(r"[,，;；。:：、的]|共同|改造|治理|导入|增长", after)
-    end = stop.end() if stop and stop.group(0) in ("改造", "治理", "导入", "增长") else (
-        stop.start() if stop else len(after)
+    end = (
+        stop.end()
+        if stop and stop.group(0) in ("改造", "治理", "导入", "增长")
+        else (stop.start() if stop else len(after))
     )
     return re.sub(r"[“”\"]", "", after[:end]).strip()[:MAX_SUBJECT_CHARS], end
 
@@ -144,8 +199,10 @@ def paragraph_facts(paragraph: Paragraph) -> list[FigureFact]:
             subject = (f"{examples.group('examples')}等" if examples else "") + after
             if after in _GENERIC or not after:
                 first = _containing(clauses, sentence[0])
-                topic = paragraph.term if paragraph.kind == "glossary" and paragraph.term else (
-                    split_action(text[first[0] : first[1]].rstrip(",，;；。:："))[1]
+                topic = (
+                    paragraph.term
+                    if paragraph.kind == "glossary" and paragraph.term
+                    else (split_action(text[first[0] : first[1]].rstrip(",，;；。:："))[1])
                 )
         if paragraph.kind == "glossary" and paragraph.term:
             topic = paragraph.term  # every sentence of a glossary item is about its term
@@ -160,7 +217,14 @@ def paragraph_facts(paragraph: Paragraph) -> list[FigureFact]:
                 own = member if member.endswith(head) else member + head
                 facts.append(
                     FigureFact(
-                        paragraph.id, figure, own[:MAX_SUBJECT_CHARS], action, statement, sentence, topic, after
+                        paragraph.id,
+                        figure,
+                        own[:MAX_SUBJECT_CHARS],
+                        action,
+                        statement,
+                        sentence,
+                        topic,
+                        after,
                     )
                 )
             continue

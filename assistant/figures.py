@@ -56,7 +56,12 @@ UNITS_EN: dict[str, tuple[str, str]] = {
 }
 # A magnitude between number and unit ("4500万标箱", "10.3万亿元"): English says it in words,
 # never in digits, so every number of an answer is still the plan's.
-MAGNITUDES_EN: dict[str, str] = {"万亿": "trillion", "亿": "hundred-million", "万": "ten-thousand", "千": "thousand"}
+MAGNITUDES_EN: dict[str, str] = {
+    "万亿": "trillion",
+    "亿": "hundred-million",
+    "万": "ten-thousand",
+    "千": "thousand",
+}
 QUALIFIERS_EN: dict[str, str] = {
     "以上": "or more",
     "左右": "about",

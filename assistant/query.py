@@ -17,8 +17,8 @@ from assistant.answer import intent as rules
 from assistant.answer.english import Lexicon
 from assistant.answer.terms import Term, TermExtractor
 from assistant.citations import cited_ids
-from assistant.scope import Profiles
 from assistant.question import Question
+from assistant.scope import Profiles
 from assistant.text import fold, is_english
 
 Turn = tuple[str, str]  # (question, answer text), as the page and the API send history
@@ -42,12 +42,36 @@ _PHRASING = re.compile(
 )
 # Questions about the previous answer itself (they need its citations, not a new search).
 _META: tuple[tuple[Meta, re.Pattern[str]], ...] = (
-    ("section", re.compile(r"哪(?:一|个)?(?:部分|章|节|块|方面|板块)|which (?:part|section|chapter)|what (?:part|section)", re.I)),
+    (
+        "section",
+        re.compile(
+            r"哪(?:一|个)?(?:部分|章|节|块|方面|板块)|which (?:part|section|chapter)|what (?:part|section)",
+            re.I,
+        ),
+    ),
     ("paragraph", re.compile(r"哪一?段|第几段|段落编号|which paragraph|what paragraph|paragraph id", re.I)),
-    ("original", re.compile(r"原文(?:是)?怎么(?:说|写)|原话|原文呢|原文是什么|exact (?:words|wording)|original (?:text|wording)|quote it|word for word", re.I)),
-    ("more", re.compile(r"详细(?:说说|讲讲|一点|些)|展开(?:说|讲)|具体说说|多说|更多|say more|tell me more|more detail|elaborate|the whole paragraph", re.I)),
+    (
+        "original",
+        re.compile(
+            r"原文(?:是)?怎么(?:说|写)|原话|原文呢|原文是什么|exact (?:words|wording)|original (?:text|wording)|quote it|word for word",
+            re.I,
+        ),
+    ),
+    (
+        "more",
+        re.compile(
+            r"详细(?:说说|讲讲|一点|些)|展开(?:说|讲)|具体说说|多说|更多|say more|tell me more|more detail|elaborate|the whole paragraph",
+            re.I,
+        ),
+    ),
     ("english", re.compile(r"用英文|英文(?:说|版)|翻译成英文|in english\b", re.I)),
-    ("again", re.compile(r"再说一(?:遍|次)|数字(?:是多少)?再|the (?:figure|number) again|repeat (?:that|the figure|it)", re.I)),
+    (
+        "again",
+        re.compile(
+            r"再说一(?:遍|次)|数字(?:是多少)?再|the (?:figure|number) again|repeat (?:that|the figure|it)",
+            re.I,
+        ),
+    ),
 )
 _PRONOUN_ZH = re.compile(r"它们|它|其|该项|这项|这个|那个|这件事|这方面|此项")
 _PRONOUN_EN = re.compile(r"\b(?:it|its|this|that|they|them|these|those)\b", re.I)
@@ -106,7 +130,9 @@ def meta_of(text: str, history: Sequence[Turn]) -> Meta | None:
     """A question about the last answer itself ("哪一部分提出的?", "say more")."""
     if not history or not cited_ids(history[-1][1]):
         return None
-    if len(rules.topic_of(text)) > 12:  # a long question about something else that happens to say "which part"
+    if (
+        len(rules.topic_of(text)) > 12
+    ):  # a long question about something else that happens to say "which part"
         return None
     return next((name for name, pattern in _META if pattern.search(text)), None)
 

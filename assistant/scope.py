@@ -20,12 +20,78 @@ _RELATIVE_YEAR = re.compile(
 )
 # Places people compare with (a general gazetteer, not one document's neighbours): a mention is
 # out of scope unless a document speaks for it or the default document itself names it.
-GAZETTEER_ZH = (
-    "天宁 新北 武进 金坛 溧阳 常州 江阴 宜兴 昆山 常熟 张家港 太仓 苏州 无锡 南京 南通 扬州 镇江 泰州 徐州 连云港 淮安 "
-    "盐城 宿迁 上海 北京 天津 重庆 杭州 宁波 深圳 广州 合肥 济南 青岛 成都 武汉 西安 郑州 长沙 福州 厦门 "
-    "江苏 浙江 山东 广东 安徽 江西 海南 河北 河南 湖北 湖南 福建 四川 贵州 云南 陕西 山西 辽宁 吉林 黑龙江 "
-    "甘肃 青海 广西 内蒙古 宁夏 新疆 西藏 钟楼"
-).split()
+GAZETTEER_ZH = [
+    "天宁",
+    "新北",
+    "武进",
+    "金坛",
+    "溧阳",
+    "常州",
+    "江阴",
+    "宜兴",
+    "昆山",
+    "常熟",
+    "张家港",
+    "太仓",
+    "苏州",
+    "无锡",
+    "南京",
+    "南通",
+    "扬州",
+    "镇江",
+    "泰州",
+    "徐州",
+    "连云港",
+    "淮安",
+    "盐城",
+    "宿迁",
+    "上海",
+    "北京",
+    "天津",
+    "重庆",
+    "杭州",
+    "宁波",
+    "深圳",
+    "广州",
+    "合肥",
+    "济南",
+    "青岛",
+    "成都",
+    "武汉",
+    "西安",
+    "郑州",
+    "长沙",
+    "福州",
+    "厦门",
+    "江苏",
+    "浙江",
+    "山东",
+    "广东",
+    "安徽",
+    "江西",
+    "海南",
+    "河北",
+    "河南",
+    "湖北",
+    "湖南",
+    "福建",
+    "四川",
+    "贵州",
+    "云南",
+    "陕西",
+    "山西",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "甘肃",
+    "青海",
+    "广西",
+    "内蒙古",
+    "宁夏",
+    "新疆",
+    "西藏",
+    "钟楼",
+]
 _PLACE_ZH = re.compile(rf"(?:{'|'.join(sorted(GAZETTEER_ZH, key=len, reverse=True))})(?:省|市|区|县)?")
 _PLACE_EN = re.compile(
     r"\b([A-Z][a-z]+)(?:'s)? (?i:district|county|city|province|town)\b|\b(?i:district|city|province) of ([A-Z][a-z]+)"
@@ -93,7 +159,9 @@ class Profiles:
             matching = {p.id for p in self.documents if key and any(_place_key(a) == key for a in aliases(p))}
             if matching:
                 named |= matching
-            elif place not in self.home_text:  # a place the default document names itself ("常州卫校") is in scope
+            elif (
+                place not in self.home_text
+            ):  # a place the default document names itself ("常州卫校") is in scope
                 unknown.append(place)
         texts = dict(self.texts)
         for place in unknown:  # "浙江…宁波舟山港": a place a named document speaks of is within it

@@ -12,9 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
-from assistant.answer.english import figure_in_english
+from assistant.answer.english import Lexicon, figure_in_english
 from assistant.chunking import split_clauses
 from assistant.corpus import Corpus, Paragraph
+from assistant.figure_table import FigureFact, paragraph_facts
 from assistant.figures import find_figures
 from assistant.text import fold
 
@@ -27,6 +28,8 @@ class Target:
 
     figure: str  # "20兆瓦以上"
     english: str  # "20 MW or more"
+    subject: str  # what it measures, from the figure table: "屋顶光伏装机容量"
+    subject_en: str  # the subject's plan terms in English (lexicon), "" when it has none
     measure: str  # the clause holding it: "全年新增屋顶光伏装机容量20兆瓦以上"
     paragraph_id: str
     section: str
@@ -47,12 +50,23 @@ def _clause(text: str, start: int, end: int) -> str:
     return text[start:end]  # unreachable while clauses never cut a figure; the figure alone is safe
 
 
-def paragraph_targets(paragraph: Paragraph) -> list[Target]:
-    """The figures of one paragraph, left to right."""
+def paragraph_targets(paragraph: Paragraph, lexicon: Lexicon | None = None) -> list[Target]:
+    """The figures of one paragraph, left to right, each with its subject."""
+    subjects: dict[int, list[str]] = {}
+    for fact in paragraph_facts(paragraph) if paragraph.kind != "heading" else []:
+        subjects.setdefault(fact.figure.start, []).append(subject_label(fact))
     return [
         Target(
             figure=f.text,
             english=figure_in_english(f),
+            subject="、".join(subjects.get(f.start, [])),
+            subject_en="; ".join(
+                dict.fromkeys(
+                    lexicon.english_for(s)
+                    for s in subjects.get(f.start, [])
+                    if lexicon and lexicon.english_for(s)
+                )
+            ),
             measure=_clause(paragraph.text, f.start, f.end),
             paragraph_id=paragraph.id,
             section=paragraph.section,
@@ -65,9 +79,15 @@ def paragraph_targets(paragraph: Paragraph) -> list[Target]:
     ]
 
 
+def subject_label(fact: FigureFact) -> str:
+    """The subject as shown: a generic one ("项目") with the sentence topic it belongs to."""
+    return f"{fact.topic}·{fact.subject}" if fact.topic and fact.topic != fact.subject else fact.subject
+
+
 def extract_targets(corpus: Corpus) -> list[Target]:
     """Every figure of every paragraph (glossary included), in document order."""
-    return [t for p in corpus.paragraphs for t in paragraph_targets(p)]
+    lexicon = Lexicon.load(corpus.directory)
+    return [t for p in corpus.paragraphs for t in paragraph_targets(p, lexicon)]
 
 
 def filter_targets(targets: Iterable[Target], query: str) -> list[Target]:
@@ -77,7 +97,9 @@ def filter_targets(targets: Iterable[Target], query: str) -> list[Target]:
         return list(targets)
 
     def haystack(t: Target) -> str:
-        return fold(" ".join((t.figure, t.english, t.measure, t.paragraph_id, t.section)))
+        return fold(
+            " ".join((t.figure, t.english, t.subject, t.subject_en, t.measure, t.paragraph_id, t.section))
+        )
 
     return [t for t in targets if all(w in haystack(t) for w in words)]
 

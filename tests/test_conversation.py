@@ -42,12 +42,16 @@ def test_a_conversation_holds_together(assistant: Assistant) -> None:
         ("算力中心计划规模多大?", "已经建成多少?", "430PB"),
     ],
 )
-def test_a_follow_up_leans_on_the_turn_before(assistant: Assistant, first: str, second: str, expected: str) -> None:
+def test_a_follow_up_leans_on_the_turn_before(
+    assistant: Assistant, first: str, second: str, expected: str
+) -> None:
     assert expected in _converse(assistant, [first, second])[1]
 
 
 def test_chat_keeps_history_and_starts_over(assistant: Assistant) -> None:
-    stdin = io.StringIO("\n".join(["今年新增多少绿地?", "哪一段?", "/new", "哪一段?", "/show zl2025/g10", ""]))
+    stdin = io.StringIO(
+        "\n".join(["今年新增多少绿地?", "哪一段?", "/new", "哪一段?", "/show zl2025/g10", ""])
+    )
     stdout = io.StringIO()
     assert run_chat(assistant, stdin, stdout, as_json=True) == 0
     lines = [json.loads(line) for line in stdout.getvalue().splitlines()]

@@ -22,7 +22,9 @@ def _facts(figure: str, pid: str | None = None) -> list[FigureFact]:
 
 
 def test_every_figure_of_the_plan_is_in_the_table() -> None:
-    expected = {(p.id, f.start) for p in CORPUS.paragraphs if p.kind != "heading" for f in find_figures(p.text)}
+    expected = {
+        (p.id, f.start) for p in CORPUS.paragraphs if p.kind != "heading" for f in find_figures(p.text)
+    }
     assert {(f.paragraph_id, f.figure.start) for f in TABLE} == expected
 
 
@@ -95,4 +97,8 @@ def test_rules_hold_on_a_new_text() -> None:
     """Not tuned to one document: a sentence the plan does not have."""
     (paragraph,) = parse_document("t", "标题\n新建学校3所、幼儿园5所,改造老旧管网20公里。")[1:]
     facts = build_figure_table([paragraph])
-    assert [(f.subject, f.figure.text) for f in facts] == [("学校", "3所"), ("幼儿园", "5所"), ("老旧管网", "20公里")]
+    assert [(f.subject, f.figure.text) for f in facts] == [
+        ("学校", "3所"),
+        ("幼儿园", "5所"),
+        ("老旧管网", "20公里"),
+    ]

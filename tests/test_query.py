@@ -123,7 +123,9 @@ LIBRARY = Profiles(
         ("钟楼区2027年的目标?", ("year:2027年", ())),
     ],
 )
-def test_profiles_scope_a_question_to_documents(question: str, expected: tuple[str | None, tuple[str, ...]]) -> None:
+def test_profiles_scope_a_question_to_documents(
+    question: str, expected: tuple[str | None, tuple[str, ...]]
+) -> None:
     assert LIBRARY.scope(question) == expected
 
 

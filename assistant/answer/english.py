@@ -74,6 +74,19 @@ class Lexicon:
         """Chinese plan terms for the English phrases in ``text``."""
         return list(dict.fromkeys(t for _, terms in self._matches(text) for t in terms))
 
+    @cached_property
+    def _english_of(self) -> list[tuple[str, str]]:
+        """(plan term, English phrase), longest term first, for naming a subject in English."""
+        pairs: dict[str, str] = {}
+        for words, terms in self.entries.items():
+            for term in terms:
+                pairs.setdefault(term, " ".join(words))
+        return sorted(pairs.items(), key=lambda kv: -len(kv[0]))
+
+    def english_for(self, chinese: str) -> str:
+        """The English of the longest plan term inside ``chinese`` ("屋顶光伏装机容量" → "rooftop solar…")."""
+        return next((english for term, english in self._english_of if len(term) >= 2 and term in chinese), "")
+
     def expand(self, query: str) -> str:
         """An English query with the plan's Chinese terms appended, for search and scoring."""
         return f"{query} {' '.join(self.translate_terms(query))}".strip()
@@ -97,7 +110,9 @@ def figure_in_english(figure: Figure) -> str:
         number = figure.number.replace("-", "–").replace(" ", "")
         base, magnitude = figure.unit, ""
         if base not in UNITS_EN:
-            magnitude = next((m for m in MAGNITUDES_EN if base.startswith(m) and base[len(m) :] in UNITS_EN), "")
+            magnitude = next(
+                (m for m in MAGNITUDES_EN if base.startswith(m) and base[len(m) :] in UNITS_EN), ""
+            )
             base = base[len(magnitude) :]
         singular, plural = UNITS_EN.get(base, ("", ""))
         unit = singular if figure.value == 1 and "–" not in number and not magnitude else plural

@@ -27,9 +27,9 @@ from assistant.corpus import Corpus
 from assistant.figure_table import FigureFact, build_figure_table
 from assistant.figures import find_figures, number_tokens
 from assistant.index import ClauseMatrix
-from assistant.scope import Profiles
 from assistant.query import Query
 from assistant.retrieval import HybridRetriever
+from assistant.scope import Profiles
 from assistant.text import fold
 
 # Weights of the clause score; calibrated on eval/dataset.jsonl (see README, "Calibration").
@@ -47,7 +47,9 @@ MAX_SPAN = 60  # longest quote built from a topical clause to its figure clause
 MAX_FACT_SPAN = 120  # longest quote of a fact: its clause and the rest of its sentence
 W_SUBJECT = 1.0  # a figure whose own subject holds the question's terms beats its neighbours
 MIN_SUBJECT_SIMILARITY = 0.86  # e5 cosine, question vs a figure's subject, when no term of it matches
-COUNT_UNITS = frozenset("个 家 所 部 条 座 户 项 处 场 次 名 人 场次".split())
+COUNT_UNITS = frozenset(
+    ["个", "家", "所", "部", "条", "座", "户", "项", "处", "场", "次", "名", "人", "场次"]
+)
 _FULL_STOP = re.compile(r"[。!！?？]")
 _DATE = re.compile(r"(?:19|20)\d\d年|\d{1,2}月|年底|年内|年末|年初|上半年|下半年|季度|按期|当年|今年")
 _COUNTED_SLOGAN = re.compile(r"[“\"]([^”\"]*[一二两三四五六七八九十\d][^”\"]*)[”\"]")
@@ -163,7 +165,9 @@ class ExtractiveAnswerer:
         past = set()
         for p in self.corpus.paragraphs:
             year = years.get(p.doc_id)
-            earlier = year is not None and any(int(y) < year for y in re.findall(r"((?:19|20)\d\d)年", p.text))
+            earlier = year is not None and any(
+                int(y) < year for y in re.findall(r"((?:19|20)\d\d)年", p.text)
+            )
             if earlier or _PAST.search(p.text):
                 past.add(p.id)
         return frozenset(past)
@@ -233,7 +237,9 @@ class ExtractiveAnswerer:
         self, query: Query, timings: dict[str, float], quoted: frozenset[tuple[str, str]] = frozenset()
     ) -> Answer:
         if len(query.docs) > 1:  # "钟楼区和江苏省…分别是多少?": each document answers for itself
-            answers = [self._answer_one(dataclass_replace(query, docs=(doc,)), timings, quoted) for doc in query.docs]
+            answers = [
+                self._answer_one(dataclass_replace(query, docs=(doc,)), timings, quoted) for doc in query.docs
+            ]
             found = [a for a in answers if not a.abstained] or answers[:1]
             return dataclass_replace(
                 found[0],
@@ -265,7 +271,12 @@ class ExtractiveAnswerer:
         quoted: frozenset[tuple[str, str]] = frozenset(),
     ) -> Answer:
         terms = query.terms
-        candidates = self._candidates(terms, docs, qvec, asks_past=bool(_PAST.search(query.text) or re.search(r"(?:19|20)\d\d", query.text)))
+        candidates = self._candidates(
+            terms,
+            docs,
+            qvec,
+            asks_past=bool(_PAST.search(query.text) or re.search(r"(?:19|20)\d\d", query.text)),
+        )
         if query.scope or not candidates:
             return self._refuse(query, candidates, docs, reason=query.scope or "topic")
         if query.kind == "definition" or (query.kind == "fact" and self._asks_about_term(query)):
@@ -336,17 +347,25 @@ class ExtractiveAnswerer:
         if not in_sentence or not query.terms:
             return span, None
         if query.units and "个" not in query.units and not query.units <= COUNT_UNITS:
-            fitting = [f for f in in_sentence if any(f.unit.startswith(u) or u.startswith(f.unit) for u in query.units)]
+            fitting = [
+                f
+                for f in in_sentence
+                if any(f.unit.startswith(u) or u.startswith(f.unit) for u in query.units)
+            ]
             in_sentence = fitting or in_sentence
 
         asked = fold(query.text)
 
         def fit(fact: FigureFact) -> tuple[float, float]:
             # its own clause's words count fully, a topic inherited from the sentence by half
-            words = coverage(query.terms, fold(fact.own_words())) + 0.5 * coverage(query.terms, fold(fact.topic))
+            words = coverage(query.terms, fold(fact.own_words())) + 0.5 * coverage(
+                query.terms, fold(fact.topic)
+            )
             similarity = float(self._figure_vector(fact) @ qvec)
             inside = 0.05 if a <= fact.figure.start < b else 0.0
-            named = 0.5 if len(fact.subject) >= 2 and fold(fact.subject) in asked else 0.0  # "规模多大" → 规模
+            named = (
+                0.5 if len(fact.subject) >= 2 and fold(fact.subject) in asked else 0.0
+            )  # "规模多大" → 规模
             return W_SUBJECT * words + similarity + inside + named, words
 
         ranked = sorted(in_sentence, key=lambda f: fit(f)[0], reverse=True)
@@ -354,7 +373,11 @@ class ExtractiveAnswerer:
         best = (fresh or ranked)[0]  # an earlier part of the message already quoted the others
         words = fit(best)[1]
         similarity = float(self._figure_vector(best) @ qvec)
-        if words == 0 and similarity < MIN_SUBJECT_SIMILARITY and self._named_without_figure(query, pid, best):
+        if (
+            words == 0
+            and similarity < MIN_SUBJECT_SIMILARITY
+            and self._named_without_figure(query, pid, best)
+        ):
             return None
         shared = [f for f in facts if f.statement == best.statement]
         resolved = best if len(shared) > 1 else None  # "省、市重大项目3个、7个": say which is whose
@@ -463,7 +486,9 @@ class ExtractiveAnswerer:
             return False
         term = fold(re.sub(r"[“”\"]", "", self.corpus.paragraph(pid).term or ""))
         rest = [t for t in query.terms if not any(form in term or term in form for form in t.forms)]
-        return not any(t.weight >= 1.0 for t in rest if not re.search(r"安排|目标|打算|计划|举措|措施", t.forms[0]))
+        return not any(
+            t.weight >= 1.0 for t in rest if not re.search(r"安排|目标|打算|计划|举措|措施", t.forms[0])
+        )
 
     def _glossary_match(self, query: Query) -> str | None:
         asked = fold(query.text)
@@ -564,9 +589,15 @@ class ExtractiveAnswerer:
             return _answer(query, text, [cite(self.corpus, p.id) for p in cited])
         if query.meta in ("original", "more"):
             quote = paragraph.text.strip()
-            return _answer(query, messages.quote_line(query.lang, quote, paragraph.id, []), [cite(self.corpus, paragraph.id, quote)])
+            return _answer(
+                query,
+                messages.quote_line(query.lang, quote, paragraph.id, []),
+                [cite(self.corpus, paragraph.id, quote)],
+            )
         # "in English" / "the figure again": the last question answered again, in the asked language
-        again = self._answer_one(dataclass_replace(query, kind=_kind_of(query), meta=None), {"retrieve": 0.0, "answer": 0.0})
+        again = self._answer_one(
+            dataclass_replace(query, kind=_kind_of(query), meta=None), {"retrieve": 0.0, "answer": 0.0}
+        )
         return again
 
 
@@ -601,13 +632,15 @@ def _lists_members(quote: str, terms: Sequence[Term], question: str) -> bool:
         heads = [h for h in _COUNT.split(slogan.group(1)) if re.search(r"[\u4e00-\u9fff]", h)]
         rest = quote[slogan.end() :]
         return bool(heads) and all(h[-1] in rest for h in heads)
-    figures = [f for f in find_figures(quote) if any(t.found_in(fold(quote[f.end : f.end + 12])) for t in asked)]
+    figures = [
+        f for f in find_figures(quote) if any(t.found_in(fold(quote[f.end : f.end + 12])) for t in asked)
+    ]
     if figures:
         figure = figures[-1]
         clause_start = max((m.end() for m in re.finditer(r"[,，;；。:：]", quote[: figure.start])), default=0)
         clause_end = re.search(r"[,，;；。:：]|$", quote[figure.end :]).start() + figure.end
         # members named in the figure's own clause: "启用鸣珂巷幼儿园、区老年大学等5所新校"
-        return "、" in quote[clause_start:figure.start] or "、" in quote[figure.end : clause_end]
+        return "、" in quote[clause_start : figure.start] or "、" in quote[figure.end : clause_end]
     return True
 
 

@@ -191,9 +191,7 @@ def is_multi(text: str) -> bool:
     return len(pieces) >= 2 or len(re.findall(r"多少|几", text)) > 1
 
 
-def analyse(
-    text: str, history: Sequence[tuple[str, str]] = (), *, elliptical: bool = False
-) -> Intent:
+def analyse(text: str, history: Sequence[tuple[str, str]] = (), *, elliptical: bool = False) -> Intent:
     """Understand a question, completing a follow-up ("那高企呢?") from the previous question;
     ``elliptical``: the question names no subject of its own ("已经建成多少?")."""
     text = strip_injection(text) or text

@@ -29,7 +29,10 @@ class DialogueRun:
 
 
 def run_dialogues(
-    assistant: Assistant, dialogues: Sequence[Dialogue], paragraphs: Mapping[str, str], mode: str | None = None
+    assistant: Assistant,
+    dialogues: Sequence[Dialogue],
+    paragraphs: Mapping[str, str],
+    mode: str | None = None,
 ) -> DialogueRun:
     """Ask every conversation turn by turn, the history being the earlier turns' real answers."""
     per_dialogue: list[tuple[ItemResult, ...]] = []

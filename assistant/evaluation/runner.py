@@ -226,7 +226,9 @@ def metrics_of(results: Sequence[ItemResult]) -> Metrics:
         "answer_accuracy": scoring.share([r.correct for r in answerable]),
         "refusal_accuracy": scoring.share([r.abstained for r in negatives]),
         "false_refusal_rate": scoring.share([r.abstained for r in answerable]),
-        "answered_rate": scoring.share([not r.abstained for r in answerable]),  # 1 - false refusals, for the gate
+        "answered_rate": scoring.share(
+            [not r.abstained for r in answerable]
+        ),  # 1 - false refusals, for the gate
         "citation_precision": scoring.mean(r.precision for r in answered),
         "citation_recall": scoring.mean(r.recall for r in answered),
         "citations_valid": scoring.share([not r.citation_problems and not r.error for r in results]),
