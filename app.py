@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from assistant import Answer, Assistant, AssistantError, Citation, load_settings
 from assistant.index import TerminalProgress
@@ -46,7 +47,8 @@ log = logging.getLogger("assistant.app")
 
 CONCURRENCY = 2  # answers computed at once (the machine has 2 cores); the rest wait in the queue
 QUEUE_SIZE = 32  # waiting requests beyond this are refused rather than piling up
-MAX_FILE_SIZE = "1kb"  # the page takes no uploads
+MAX_FILE_SIZE = "1kb"  # the page takes no uploads (and UploadRefused refuses them outright)
+UPLOAD_PATHS = ("/gradio_api/upload", "/upload")  # Gradio's upload route (and its old name)
 INTERNAL_ERROR = "内部错误，请稍后再试 (internal error; the details are in the server log)."
 
 EXAMPLES = [
@@ -329,6 +331,26 @@ def _count(shown: int, total: int) -> str:
     return f"{shown} / {total} 项指标 figures"
 
 
+class UploadRefused:
+    """ASGI middleware: ``POST /gradio_api/upload`` gets 403, since no component takes a file.
+
+    Gradio serves the route whatever the page holds, and ``max_file_size`` still lets small files
+    into its cache; should the page ever take uploads, this is where a setting would open it.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope.get("path", "").rstrip("/").endswith(UPLOAD_PATHS):
+            body = b"uploads are not accepted"
+            headers = [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())]
+            await send({"type": "http.response.start", "status": 403, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, send)
+
+
 def launch(demo: gr.Blocks, host: str, port: int, *, block: bool = True) -> None:
     """Serve the page with the safe defaults: no share link, a bounded queue, no uploads."""
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
@@ -338,6 +360,7 @@ def launch(demo: gr.Blocks, host: str, port: int, *, block: bool = True) -> None
         share=False,
         show_error=False,
         max_file_size=MAX_FILE_SIZE,
+        app_kwargs={"middleware": [Middleware(UploadRefused)]},
         prevent_thread_lock=not block,
         css=CSS,
         quiet=not block,

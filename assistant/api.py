@@ -16,6 +16,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answer.english import Lexicon
 from assistant.answer.result import Answer
+from assistant.budget import bound_request
 from assistant.config import Settings, load_settings
 from assistant.corpus import Corpus, Paragraph, load_corpus
 from assistant.errors import ConfigError
@@ -26,6 +27,7 @@ from assistant.retrieval import HybridRetriever, Mode
 from embeddings import get_embeddings
 
 Turn = tuple[str, str]  # (user question, assistant answer text)
+MAX_K = 100  # results a search may ask for: more than the plan has chunks
 
 
 @dataclass(frozen=True)
@@ -85,8 +87,8 @@ class Assistant:
     def search(self, query: str, k: int | None = None) -> list[Document]:
         """The ``k`` best chunks for ``query``, each with ``metadata["paragraph_id"]`` and ``["section"]``."""
         question = prepare_question(query, self.settings.max_question_chars)
-        if k is not None and k < 1:
-            raise ConfigError(f"k must be at least 1, not {k}")
+        if k is not None and (not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K):
+            raise ConfigError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}")
         query = question.text
         if question.lang == "en":  # as the answerer does: the plan's own terms for the English words
             query = Lexicon.load(self.settings.corpus_dir).expand(query)
@@ -115,13 +117,13 @@ class Assistant:
         if mode == "llm" and not self.settings.llm_configured:
             raise ConfigError("LLM mode needs ASSISTANT_LLM_BASE_URL (any OpenAI-compatible server).")
         started = time.perf_counter()
-        prepared = prepare_question(question, self.settings.max_question_chars)
+        request = bound_request(question, history, self.settings.max_question_chars)
         if mode == "llm":
             from assistant.answer.llm import answer_with_llm
 
-            yield from answer_with_llm(self, prepared, history or (), started)
+            yield from answer_with_llm(self, request.question, request.history, started)
         else:
-            answer = self._extractive.answer(prepared, history or (), started)
+            answer = self._extractive.answer(request.question, request.history, started)
             yield answer.text
             yield answer
 

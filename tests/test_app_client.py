@@ -129,3 +129,23 @@ def test_other_files_are_not_served(served, path):
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(f"{url}gradio_api/file={path}", timeout=10)
     assert caught.value.code in (403, 404)
+
+
+@pytest.mark.parametrize("path", ["gradio_api/upload", "gradio_api/upload/", "gradio_api/upload?upload_id=x"])
+def test_uploads_are_refused(served, path):
+    """The page takes no files: a small multipart upload is refused, and nothing lands in the cache."""
+    _, url = served
+    boundary = "zl-test-boundary"
+    body = (
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n"
+        f"Content-Type: text/plain\r\n\r\nhello\r\n--{boundary}--\r\n"
+    ).encode()
+    request = urllib.request.Request(
+        f"{url}{path}",
+        data=body,
+        method="POST",
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=10)
+    assert caught.value.code == 403
