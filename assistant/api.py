@@ -19,7 +19,7 @@ from assistant.answer.result import Answer
 from assistant.budget import bound_request
 from assistant.config import Settings, load_settings
 from assistant.corpus import Corpus, Paragraph, load_corpus
-from assistant.errors import ConfigError
+from assistant.errors import ConfigError, UnknownParagraph
 from assistant.index import Index, IndexInfo, Progress, build_index, index_status, open_index
 from assistant.lexical import BM25, TOKENIZERS
 from assistant.question import prepare_question
@@ -99,6 +99,8 @@ class Assistant:
 
     def paragraph(self, paragraph_id: str) -> Paragraph:
         """The paragraph with this ID (raises ``UnknownParagraph``)."""
+        if not isinstance(paragraph_id, str):
+            raise UnknownParagraph(f"A paragraph ID is text such as zl2025/p12, not {type(paragraph_id).__name__}.")
         return self.corpus.paragraph(paragraph_id)
 
     def ask(self, question: str, history: Sequence[Turn] | None = None, mode: str | None = None) -> Answer:

@@ -330,7 +330,7 @@ def _failure_note(settings: Settings, exc: Exception) -> str:
     """What went wrong with the server, for ``Answer.notes``."""
     url = settings.llm_base_url
     if isinstance(exc, DeadlineExceeded):
-        what = f"LLM server at {url} did not finish its answer within {settings.llm_timeout_s:g} s (timed out)"
+        what = f"LLM server at {url} timed out after {settings.llm_timeout_s:g} s (the whole answer must arrive by then)"
     elif isinstance(exc, openai.APITimeoutError | httpx.TimeoutException):
         what = f"LLM server at {url} timed out after {settings.llm_timeout_s:g} s"
     elif isinstance(exc, openai.APIConnectionError):
