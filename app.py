@@ -46,7 +46,7 @@ from assistant.web import (
 log = logging.getLogger("assistant.app")
 
 CONCURRENCY = 2  # answers computed at once (the machine has 2 cores); the rest wait in the queue
-QUEUE_SIZE = 32  # waiting requests beyond this are refused rather than piling up
+QUEUE_SIZE = 100  # waiting requests beyond this are refused rather than piling up
 MAX_FILE_SIZE = "1kb"  # the page takes no uploads (and UploadRefused refuses them outright)
 UPLOAD_PATHS = ("/gradio_api/upload", "/upload")  # Gradio's upload route (and its old name)
 INTERNAL_ERROR = "内部错误，请稍后再试 (internal error; the details are in the server log)."

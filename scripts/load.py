@@ -51,6 +51,7 @@ REJECTED = ("queue is full", "too many requests", "429")
 @dataclass
 class Tally:
     latencies: list[float] = field(default_factory=list)
+    server_ms: list[float] = field(default_factory=list)  # the answer's own timings["total"]
     errors: list[str] = field(default_factory=list)
     rejections: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -60,7 +61,8 @@ def user(url: str, number: int, questions: int, tally: Tally, start: threading.B
     from gradio_client import Client
 
     try:
-        client = Client(url, verbose=False, analytics_enabled=False)
+        # A person waits for an answer in the queue; the client's default read timeout would not.
+        client = Client(url, verbose=False, analytics_enabled=False, httpx_kwargs={"timeout": 300})
     except Exception as exc:
         with tally.lock:
             tally.errors.append(f"user {number} could not connect: {exc!r}")
@@ -87,6 +89,7 @@ def user(url: str, number: int, questions: int, tally: Tally, start: threading.B
                 tally.errors.append(f"{question}: {result['error']}")
             else:
                 tally.latencies.append(seconds)
+                tally.server_ms.append(float(result.get("timings", {}).get("total", 0.0)))
     client.close()
 
 
@@ -163,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
             f"latency p50 {statistics.median(lat):.2f} s, p95 {percentile(lat, 0.95):.2f} s, "
             f"max {max(lat):.2f} s"
         )
+    if tally.server_ms:
+        ms = tally.server_ms
+        print(f"of which answering (server) p50 {statistics.median(ms):.0f} ms, p95 {percentile(ms, 0.95):.0f} ms")
     print(f"errors {len(tally.errors)}, rejections {tally.rejections}")
     for error in tally.errors[:10]:
         print(f"  {error}")
