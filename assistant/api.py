@@ -100,7 +100,9 @@ class Assistant:
     def paragraph(self, paragraph_id: str) -> Paragraph:
         """The paragraph with this ID (raises ``UnknownParagraph``)."""
         if not isinstance(paragraph_id, str):
-            raise UnknownParagraph(f"A paragraph ID is text such as zl2025/p12, not {type(paragraph_id).__name__}.")
+            raise UnknownParagraph(
+                f"A paragraph ID is text such as zl2025/p12, not {type(paragraph_id).__name__}."
+            )
         return self.corpus.paragraph(paragraph_id)
 
     def ask(self, question: str, history: Sequence[Turn] | None = None, mode: str | None = None) -> Answer:

@@ -144,7 +144,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     for name, attr in (("ASSISTANT_DATA_DIR", "data_dir"), ("ASSISTANT_CORPUS_DIR", "corpus_dir")):
         blocker = _not_a_directory(getattr(settings, attr))
         if blocker is not None:
-            raise ConfigError(f"{name}={str(getattr(settings, attr))!r} is not valid: {blocker} is not a directory")
+            raise ConfigError(
+                f"{name}={str(getattr(settings, attr))!r} is not valid: {blocker} is not a directory"
+            )
     if settings.mode not in {"extractive", "llm"}:
         raise ConfigError(f"ASSISTANT_MODE must be 'extractive' or 'llm', not {settings.mode!r}")
     if settings.lexical not in {"bigram", "jieba"}:

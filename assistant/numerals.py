@@ -13,7 +13,9 @@ from decimal import Decimal, InvalidOperation
 
 # -- Arabic ----------------------------------------------------------------------------------------
 # Full-width digits and separators too; "1,000" and "1，000" are one number, "2025" never "20".
-_ARABIC = re.compile(r"[0-9０-９]{1,3}(?:[,，][0-9０-９]{3})+(?![0-9０-９])(?:[.．][0-9０-９]+)?|[0-9０-９]+(?:[.．][0-9０-９]+)?")
+_ARABIC = re.compile(
+    r"[0-9０-９]{1,3}(?:[,，][0-9０-９]{3})+(?![0-9０-９])(?:[.．][0-9０-９]+)?|[0-9０-９]+(?:[.．][0-9０-９]+)?"
+)
 
 # -- Chinese ---------------------------------------------------------------------------------------
 # Formal (financial) numerals and the contractions 廿 卅 卌 are written as the ordinary ones.
@@ -41,7 +43,20 @@ _FORMAL = {
     "卅": "三十",
     "卌": "四十",
 }
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_SCALES = {"十": 10, "百": 100, "千": 1000}
 _CN_CHARS = "".join([*_CN_DIGITS, *_CN_SCALES, "万", "亿", *_FORMAL])
 _ORDINARY = "零〇一二两三四五六七八九十百千万亿"  # also used in words; formal ones and 廿 卅 are not
@@ -221,7 +236,11 @@ def _english(text: str) -> list[Numeral]:
             continue
         # Extend over number words joined by spaces or hyphens ("one hundred and fifty").
         j = i + 1
-        while j < len(words) and _joined(text, words[j - 1].end(), words[j].start()) and _is_number_word(lower, j, i):
+        while (
+            j < len(words)
+            and _joined(text, words[j - 1].end(), words[j].start())
+            and _is_number_word(lower, j, i)
+        ):
             j += 1
         for end in range(j, i, -1):  # the longest run that reads as one number
             value = english_value(lower[i:end])
@@ -265,7 +284,7 @@ def _plain(run: str) -> str:
 
 
 def _cn_integer(run: str) -> int:
-    """"二十" → 20, "一百零五" → 105, "三万五千" → 35000, "百亿" → 10**10, "二〇二五" → 2025."""
+    """ "二十" → 20, "一百零五" → 105, "三万五千" → 35000, "百亿" → 10**10, "二〇二五" → 2025."""
     if run and all(ch in _CN_DIGITS for ch in run):  # digit by digit: 二〇二五
         return int("".join(str(_CN_DIGITS[ch]) for ch in run))
     yi, wan, section, digit = 0, 0, 0, 0  # the 亿 part, the 万 part, below 万, the last digit

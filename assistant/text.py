@@ -9,7 +9,8 @@ import re
 import unicodedata
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")  # lone halves: cannot be encoded, so nothing downstream can take them
+# Lone surrogate halves cannot be encoded, so nothing downstream (model, Chroma, terminal) takes them.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")

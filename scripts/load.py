@@ -44,7 +44,10 @@ QUESTIONS = [
     "城镇新增就业多少人?",
     "How much new green space?",
 ]
-PREFIXES = {"zh": ["", "请问", "我想知道", "问一下"], "en": ["", "Please tell me: ", "Quick question: ", "Hi! "]}
+PREFIXES = {
+    "zh": ["", "请问", "我想知道", "问一下"],
+    "en": ["", "Please tell me: ", "Quick question: ", "Hi! "],
+}
 REJECTED = ("queue is full", "too many requests", "429")
 
 
@@ -168,7 +171,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     if tally.server_ms:
         ms = tally.server_ms
-        print(f"of which answering (server) p50 {statistics.median(ms):.0f} ms, p95 {percentile(ms, 0.95):.0f} ms")
+        print(
+            f"of which answering (server) p50 {statistics.median(ms):.0f} ms, p95 {percentile(ms, 0.95):.0f} ms"
+        )
     print(f"errors {len(tally.errors)}, rejections {tally.rejections}")
     for error in tally.errors[:10]:
         print(f"  {error}")

@@ -32,7 +32,10 @@ class Reply:
 
 
 # Replies no OpenAI-compatible server should send, each as (body, content type).
-INVALID_JSON_STREAM = ('data: {"id": "x", "choices": [{"delta": {"content": "新增绿地10公顷\n\n', "text/event-stream")
+INVALID_JSON_STREAM = (
+    'data: {"id": "x", "choices": [{"delta": {"content": "新增绿地10公顷\n\n',
+    "text/event-stream",
+)
 HTML_PAGE = ("<!doctype html><html><body><h1>Welcome to nginx!</h1></body></html>", "text/html")
 EMPTY_STREAM = ("", "text/event-stream")
 DONE_ONLY_STREAM = ("data: [DONE]\n\n", "text/event-stream")

@@ -137,7 +137,7 @@ def test_uploads_are_refused(served, path):
     _, url = served
     boundary = "zl-test-boundary"
     body = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="a.txt"\r\n'
         f"Content-Type: text/plain\r\n\r\nhello\r\n--{boundary}--\r\n"
     ).encode()
     request = urllib.request.Request(

@@ -83,7 +83,9 @@ def test_turns_are_cleaned_too() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "question", ["今年新增多少\ud800绿地?", "\ud800\udfff", "绿地" + "\udc80" * 600], ids=["in-text", "only", "many"]
+    "question",
+    ["今年新增多少\ud800绿地?", "\ud800\udfff", "绿地" + "\udc80" * 600],
+    ids=["in-text", "only", "many"],
 )
 def test_a_question_with_lone_surrogates_is_answered_or_refused_cleanly(
     assistant: Assistant, question: str

@@ -20,7 +20,12 @@ GREEN_Q = "今年新增多少绿地?"
 
 def _run(args: list[str | bytes], env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [sys.executable.encode(), b"-m", b"assistant.cli", *[a.encode() if isinstance(a, str) else a for a in args]],
+        [
+            sys.executable.encode(),
+            b"-m",
+            b"assistant.cli",
+            *[a.encode() if isinstance(a, str) else a for a in args],
+        ],
         capture_output=True,
         env=env,
         cwd=REPO_ROOT,
@@ -44,7 +49,9 @@ def test_invalid_utf8_in_an_argument_is_answered(env: dict[str, str]) -> None:
 
 
 @pytest.mark.parametrize("command", [[b"show", b"zl2025/p\xff"], [b"search", b"\xed\xa0\x80"]])
-def test_invalid_utf8_elsewhere_is_an_error_line_or_an_answer(env: dict[str, str], command: list[bytes]) -> None:
+def test_invalid_utf8_elsewhere_is_an_error_line_or_an_answer(
+    env: dict[str, str], command: list[bytes]
+) -> None:
     run = _run(command, env)
     assert run.returncode in (0, 2), run.stderr
     assert b"Traceback" not in run.stderr

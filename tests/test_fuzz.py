@@ -33,7 +33,23 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.slow]
 
-PLAN_BITS = ["今年", "新增", "绿地", "10公顷", "多少", "?", "？", "那", "呢", "2024年", "GDP", "solar", "What is", "MW", "壹佰"]
+PLAN_BITS = [
+    "今年",
+    "新增",
+    "绿地",
+    "10公顷",
+    "多少",
+    "?",
+    "？",
+    "那",
+    "呢",
+    "2024年",
+    "GDP",
+    "solar",
+    "What is",
+    "MW",
+    "壹佰",
+]
 CHARS = st.one_of(
     st.characters(),  # any code point hypothesis likes, astral planes included
     st.integers(0xD800, 0xDFFF).map(chr),  # lone surrogates
@@ -56,7 +72,9 @@ HISTORY = st.one_of(
 )
 
 
-@given(question=st.one_of(TEXT, JUNK), history=HISTORY, mode=st.sampled_from([None, "extractive", "llm", "x"]))
+@given(
+    question=st.one_of(TEXT, JUNK), history=HISTORY, mode=st.sampled_from([None, "extractive", "llm", "x"])
+)
 def test_ask_answers_or_raises_an_assistant_error(
     assistant: Assistant, question: object, history: object, mode: str | None
 ) -> None:
@@ -101,10 +119,14 @@ def test_paragraph_is_found_or_raises_an_assistant_error(assistant: Assistant, p
 # refused before the index is opened, or ``show``; asking for real goes through the API above.
 ARGS = st.one_of(
     st.tuples(st.just("show"), TEXT).map(list),
-    st.tuples(st.just("show"), IDS.filter(lambda x: isinstance(x, str)), st.sampled_from(["", "--json"])).map(list),
+    st.tuples(st.just("show"), IDS.filter(lambda x: isinstance(x, str)), st.sampled_from(["", "--json"])).map(
+        list
+    ),
     st.tuples(st.just("ask"), st.text(st.sampled_from(" \t\x00\u200b?？!。\ud800"), max_size=5)).map(list),
     st.tuples(st.just("ask"), TEXT, st.just("--mode"), TEXT).map(list),
-    st.tuples(st.just("search"), TEXT, st.just("-k"), st.sampled_from(["0", "-1", "x", "1e9", "", "101"])).map(list),
+    st.tuples(
+        st.just("search"), TEXT, st.just("-k"), st.sampled_from(["0", "-1", "x", "1e9", "", "101"])
+    ).map(list),
     st.lists(TEXT, max_size=4),  # no or unknown subcommand
 )
 

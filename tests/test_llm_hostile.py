@@ -77,7 +77,9 @@ LYING_FIGURES += [
 ]
 
 
-@pytest.mark.parametrize(("question", "reply"), LYING_FIGURES, ids=[f"lie{n}" for n in range(len(LYING_FIGURES))])
+@pytest.mark.parametrize(
+    ("question", "reply"), LYING_FIGURES, ids=[f"lie{n}" for n in range(len(LYING_FIGURES))]
+)
 def test_a_figure_spelled_otherwise_or_with_another_unit_is_caught(
     make_llm: Callable[..., Assistant], stub: ScriptedLLM, question: str, reply: str
 ) -> None:

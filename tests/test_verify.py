@@ -90,8 +90,12 @@ ROWS = [
     ),
     pytest.param("", GREEN, (), "empty", id="empty"),
     # Numbers however written (issue 10, item 1): each is read, then checked with its unit.
-    pytest.param("New green space: one hundred hectares [zl2025/p01].", GREEN, (), "number 100", id="en-one-hundred"),
-    pytest.param("Rooftop solar: fifty megawatts or more [zl2025/p02].", SOLAR, (), "number 50", id="en-fifty-mw"),
+    pytest.param(
+        "New green space: one hundred hectares [zl2025/p01].", GREEN, (), "number 100", id="en-one-hundred"
+    ),
+    pytest.param(
+        "Rooftop solar: fifty megawatts or more [zl2025/p02].", SOLAR, (), "number 50", id="en-fifty-mw"
+    ),
     pytest.param("新增绿地壹佰公顷[zl2025/p01]", GREEN, (), "number 100", id="formal-壹佰"),
     pytest.param("新增绿地貳拾公顷[zl2025/p01]", GREEN, (), "number 20", id="formal-貳拾"),
     pytest.param("新增绿地廿公顷[zl2025/p01]", GREEN, (), "number 20", id="廿"),
@@ -106,7 +110,9 @@ ROWS = [
     pytest.param("New green space: 10 hectares [zl2025/p01].", GREEN, (), None, id="en-10-hectares"),
     pytest.param("新增绿地拾公顷[zl2025/p01]", GREEN, (), None, id="formal-拾-is-10"),
     pytest.param("新增绿地Ⅹ公顷[zl2025/p01]", GREEN, (), None, id="roman-Ⅹ-is-10"),
-    pytest.param("Rooftop solar: twenty MW or more [zl2025/p02].", SOLAR, (), None, id="en-twenty-mw-or-more"),
+    pytest.param(
+        "Rooftop solar: twenty MW or more [zl2025/p02].", SOLAR, (), None, id="en-twenty-mw-or-more"
+    ),
     pytest.param("GDP grows about 5 percent [zl2025/p04].", GDP, (), None, id="en-percent"),
     pytest.param("这是一个重点[zl2025/p01]", GREEN, (), None, id="一个-is-a-word"),
     pytest.param("One of the tasks is green space [zl2025/p01].", GREEN, (), None, id="one-of-is-a-word"),

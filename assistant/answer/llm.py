@@ -342,7 +342,9 @@ def _failure_note(settings: Settings, exc: Exception) -> str:
     elif isinstance(exc, openai.APIError):
         what = f"LLM call failed ({type(exc).__name__}: {exc})"
     else:  # invalid JSON, an HTML page, an empty stream: not an OpenAI-compatible reply
-        what = f"LLM server at {url} sent a reply that is not a readable chat completion ({type(exc).__name__})"
+        what = (
+            f"LLM server at {url} sent a reply that is not a readable chat completion ({type(exc).__name__})"
+        )
     return f"{what}; showing the extractive answer."
 
 

@@ -146,7 +146,11 @@ def verify_claim(
     body = _fold(strip_citations(claim))
     figures = find_figures(body)
     plan_years = set(years)
-    numbers = [n for n in stated_figures(body) if not (n.token in plan_years and not n.unit and not _inside(n, figures))]
+    numbers = [
+        n
+        for n in stated_figures(body)
+        if not (n.token in plan_years and not n.unit and not _inside(n, figures))
+    ]
     if not numbers:
         return problems
     if not ids:
@@ -165,7 +169,9 @@ def verify_claim(
         if n.unit:
             holders = [pid for pid in holders if (n.token, n.unit) in pairs[pid]]
             if not holders:
-                problems.append(f"figure {n.text} is not in the cited paragraphs ({where}) with the unit {n.unit}")
+                problems.append(
+                    f"figure {n.text} is not in the cited paragraphs ({where}) with the unit {n.unit}"
+                )
                 continue
         if not any(subject_ok(n, pid) for pid in holders):
             problems.append(f"figure {n.text} is not what the cited paragraphs ({where}) give it for")
