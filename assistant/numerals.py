@@ -218,11 +218,26 @@ def _chinese(text: str) -> list[Numeral]:
         magnitude = _MAGNITUDE_UNIT.match(text, end - 1)
         if magnitude and end - 1 > start and "点" not in m.group(0):
             end -= 1  # the 万/亿 belongs to the unit (亿元), as in "3亿元"
-        run = text[start:end]
-        if not any(ch in _CN_DIGIT_CHARS or ch in "两十拾廿卅卌百佰千仟" for ch in run):
-            continue  # "万", "亿" alone are words ("万家灯火"), not numbers
-        out.append(Numeral(start, end, run, chinese_value(run), "chinese"))
+        for a, b in _numbers_in_run(text, start, end):
+            run = text[a:b]
+            if not any(ch in _CN_DIGIT_CHARS or ch in "两十拾廿卅卌百佰千仟" for ch in run):
+                continue  # "万", "亿" alone are words ("万家灯火"), not numbers
+            out.append(Numeral(a, b, run, chinese_value(run), "chinese"))
     return out
+
+
+def _numbers_in_run(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A run is one number, except where a digit follows a digit after a scale: "十四五" is 十四
+    and 五 (the 14th five-year plan), "三四个" is 三 and 四; "二〇二五" stays 2025."""
+    run = text[start:end]
+    digits = all(_plain(ch) in _CN_DIGITS for ch in run)
+    if "点" in run or (digits and (len(run) >= 3 or "〇" in run or "零" in run)):
+        return [(start, end)]
+    cuts = [start]
+    for i in range(start + 1, end):
+        if _plain(text[i]) in _CN_DIGITS and _plain(text[i - 1]) in _CN_DIGITS and text[i - 1] not in "零〇":
+            cuts.append(i)
+    return [(a, b) for a, b in zip(cuts, [*cuts[1:], end], strict=True)]
 
 
 def _english(text: str) -> list[Numeral]:
