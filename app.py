@@ -29,6 +29,7 @@ from starlette.middleware import Middleware
 from assistant import Answer, Assistant, AssistantError, Citation, load_settings
 from assistant.index import TerminalProgress
 from assistant.targets import Target, extract_targets, filter_targets, to_csv, write_csv
+from assistant.text import replace_surrogates
 from assistant.web import (
     HINT,
     Turn,
@@ -145,7 +146,7 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
     ) -> Iterator[tuple[Any, ...]]:
         """Stream one answer into the chat; the final ``Answer`` replaces what was streamed."""
         messages = list(messages or [])
-        question = question or ""
+        question = replace_surrogates(question or "")  # JSON (orjson) cannot carry a lone surrogate
         if question.strip():
             messages.append({"role": "user", "content": question_html(question, settings.max_question_chars)})
         messages.append({"role": "assistant", "content": streaming_html([])})
@@ -189,10 +190,10 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
         try:
             return assistant.ask(question, parse_history(history), mode).to_dict()
         except AssistantError as exc:
-            return {"question": question, "error": str(exc)}
+            return {"question": _echo(question), "error": str(exc)}
         except Exception:
             log.exception("API answer to %r failed", str(question)[:80])
-            return {"question": question, "error": INTERNAL_ERROR}
+            return {"question": _echo(question), "error": INTERNAL_ERROR}
 
     def clear() -> tuple[Any, ...]:
         return [], [], [], gr.Radio(choices=[], value=None), HINT
@@ -323,6 +324,11 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
 
     weakref.finalize(demo, shutil.rmtree, csv_dir, ignore_errors=True)
     return demo
+
+
+def _echo(question: object) -> str:
+    """The question as sent back with an error: text, bounded, without lone surrogates."""
+    return replace_surrogates(str(question)[:1000])
 
 
 def _table(targets: Sequence[Target]) -> list[list[object]]:

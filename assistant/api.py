@@ -88,7 +88,7 @@ class Assistant:
         """The ``k`` best chunks for ``query``, each with ``metadata["paragraph_id"]`` and ``["section"]``."""
         question = prepare_question(query, self.settings.max_question_chars)
         if k is not None and (not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K):
-            raise ConfigError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}")
+            raise ConfigError(f"k must be at least 1 and at most {MAX_K} (a whole number), not {k!r}")
         query = question.text
         if question.lang == "en":  # as the answerer does: the plan's own terms for the English words
             query = Lexicon.load(self.settings.corpus_dir).expand(query)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -149,3 +150,21 @@ def test_uploads_are_refused(served, path):
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(request, timeout=10)
     assert caught.value.code == 403
+
+
+@pytest.mark.parametrize("question", ["今年新增多少\ud800绿地?", "\ud800", "\udcff\udcfe"])
+def test_lone_surrogates_through_the_api_get_an_answer_or_an_error_not_a_crash(served, question):
+    """JSON may escape a lone surrogate ("\\ud800"); gradio_client cannot send one, so raw HTTP."""
+    _, url = served
+    body = json.dumps({"data": [question, None, None]}).encode()  # ASCII: the surrogate escaped
+    start = urllib.request.Request(
+        f"{url}gradio_api/call/ask", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(start, timeout=TIMEOUT_S) as response:
+        event_id = json.load(response)["event_id"]
+    with urllib.request.urlopen(f"{url}gradio_api/call/ask/{event_id}", timeout=TIMEOUT_S) as response:
+        stream = response.read().decode("utf-8")
+    assert "event: complete" in stream, stream
+    (answer,) = json.loads(stream.split("event: complete\ndata:", 1)[1].strip())
+    assert answer.get("citations") or answer.get("error"), answer
+    assert answer.get("error") != app.INTERNAL_ERROR
