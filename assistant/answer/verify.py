@@ -1,7 +1,8 @@
 """The LLM answer's checks: citations, numbers and figures against the paragraphs it was given.
 
 Pure functions, no model. An answer passes only if it cites, cites only context paragraphs,
-and every number it states is in a paragraph its claim cites, keeping the plan's qualifier.
+and every number it states, however written (assistant/numerals.py), is in a paragraph its
+claim cites, with its unit and the plan's qualifier (and, through ``subject_ok``, its subject).
 """
 
 from __future__ import annotations
