@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 
-.PHONY: run test lint ingest eval bench clean
+.PHONY: run test lint ingest eval bench fuzz load clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,15 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
+
+# 10,000 hypothesis examples over ask, search, show and the CLI (make test runs 1,000).
+fuzz: $(VENV)/.installed-dev
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/test_fuzz.py
+
+# USERS gradio_client users x 20 questions against the launched page (or URL=http://…).
+USERS ?= 50
+load: $(VENV)/.installed-dev
+	GRADIO_ANALYTICS_ENABLED=False $(PY) scripts/load.py --users $(USERS) $(if $(URL),--url $(URL))
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

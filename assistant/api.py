@@ -18,18 +18,19 @@ from assistant.answer.english import Lexicon
 from assistant.answer.registry import get_answerer
 from assistant.answer.result import Answer
 from assistant.answer.terms import TermExtractor
+from assistant.budget import bound_request
 from assistant.config import Settings, load_settings
 from assistant.corpus import Corpus, Paragraph, load_corpus
-from assistant.errors import ConfigError
+from assistant.errors import ConfigError, UnknownParagraph
 from assistant.index import Index, IndexInfo, Progress, build_index, index_status, open_index
 from assistant.lexical import BM25, TOKENIZERS
 from assistant.query import Query, QueryStage
-from assistant.question import prepare_question
 from assistant.retrieval import HybridRetriever, Mode
 from assistant.scope import Profiles
 from embeddings import get_embeddings
 
 Turn = tuple[str, str]  # (user question, assistant answer text)
+MAX_K = 100  # results a search may ask for: more than the plan has chunks
 
 
 @dataclass(frozen=True)
@@ -100,14 +101,13 @@ class Assistant:
 
     def understand(self, question: str, history: Sequence[Turn] | None = None) -> Query:
         """What a question asks, with the conversation so far (see ``assistant.query``)."""
-        return self.query_stage.understand(
-            prepare_question(question, self.settings.max_question_chars), tuple(history or ())
-        )
+        request = bound_request(question, history, self.settings.max_question_chars)
+        return self.query_stage.understand(request.question, request.history)
 
     def search(self, query: str, k: int | None = None) -> list[Document]:
         """The ``k`` best chunks for ``query``, each with ``metadata["paragraph_id"]`` and ``["section"]``."""
-        if k is not None and k < 1:
-            raise ConfigError(f"k must be at least 1, not {k}")
+        if k is not None and (not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K):
+            raise ConfigError(f"k must be at least 1 and at most {MAX_K} (a whole number), not {k!r}")
         understood = self.understand(query)
         docs = self.retriever(k=k).invoke(understood.retrieval, docs=understood.docs)
         for doc in docs:
@@ -116,6 +116,10 @@ class Assistant:
 
     def paragraph(self, paragraph_id: str) -> Paragraph:
         """The paragraph with this ID (raises ``UnknownParagraph``)."""
+        if not isinstance(paragraph_id, str):
+            raise UnknownParagraph(
+                f"A paragraph ID is text such as zl2025/p12, not {type(paragraph_id).__name__}."
+            )
         return self.corpus.paragraph(paragraph_id)
 
     def ask(self, question: str, history: Sequence[Turn] | None = None, mode: str | None = None) -> Answer:
@@ -130,9 +134,9 @@ class Assistant:
         """Text pieces as they are ready, then the complete ``Answer`` (always last)."""
         answerer = get_answerer(mode or self.settings.mode, self)
         started = time.perf_counter()
-        history = tuple(history or ())
-        query = self.understand(question, history)
-        yield from answerer.stream(query, history, started)
+        request = bound_request(question, history, self.settings.max_question_chars)
+        query = self.query_stage.understand(request.question, request.history)
+        yield from answerer.stream(query, request.history, started)
 
     @cached_property
     def extractive(self):

@@ -293,8 +293,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+INTERNAL_ERROR = 1  # exit code of a bug (2 is a usage or input error the user can fix)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    _tolerant_output()
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage error (or --help)
+        return exc.code if isinstance(exc.code, int) else 2
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)
@@ -304,6 +311,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # the CLI boundary: one line, not a traceback
+        print(f"error: internal error ({type(exc).__name__}: {exc}); please report it.", file=sys.stderr)
+        return INTERNAL_ERROR
+
+
+def _tolerant_output() -> None:
+    """Output that cannot crash: with an ASCII terminal (PYTHONIOENCODING=ascii, LANG=C) the
+    Chinese text is written as escapes, and stray surrogates from undecodable arguments too."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 if __name__ == "__main__":

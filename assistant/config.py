@@ -5,6 +5,7 @@ Offline laptop defaults are built in; nothing else in the code reads ``os.enviro
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -68,6 +69,14 @@ def _bool(raw: str) -> bool:
     return value in _TRUE
 
 
+def _finite(raw: str) -> float:
+    """A float that is a real number: "nan" and "inf" parse but cannot be a timeout."""
+    value = float(raw)
+    if not math.isfinite(value):
+        raise ValueError("it must be a finite number")
+    return value
+
+
 _ENV = {
     "ASSISTANT_CORPUS_DIR": ("corpus_dir", Path),
     "ASSISTANT_PROMPTS_DIR": ("prompts_dir", Path),
@@ -86,7 +95,7 @@ _ENV = {
     "ASSISTANT_LLM_BASE_URL": ("llm_base_url", str),
     "ASSISTANT_LLM_MODEL": ("llm_model", str),
     "ASSISTANT_LLM_API_KEY": ("llm_api_key", str),
-    "ASSISTANT_LLM_TIMEOUT": ("llm_timeout_s", float),
+    "ASSISTANT_LLM_TIMEOUT": ("llm_timeout_s", _finite),
     "ASSISTANT_HOST": ("host", str),
     "ASSISTANT_PORT": ("port", int),
 }
@@ -104,6 +113,14 @@ _RANGES = (
     ("ASSISTANT_MAX_QUESTION_CHARS", "max_question_chars", 1, None),
     ("ASSISTANT_LLM_TIMEOUT", "llm_timeout_s", 0.1, None),
 )
+
+
+def _not_a_directory(path: Path) -> Path | None:
+    """The path itself or the nearest existing parent, when that is a file (``/dev/null``)."""
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return None if candidate.is_dir() else candidate
+    return None
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -124,6 +141,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         if value < low or (high is not None and value > high):
             bound = f"between {low} and {high}" if high is not None else f"at least {low}"
             raise ConfigError(f"{name}={value!r} is not valid: it must be {bound}")
+    for name, attr in (("ASSISTANT_DATA_DIR", "data_dir"), ("ASSISTANT_CORPUS_DIR", "corpus_dir")):
+        blocker = _not_a_directory(getattr(settings, attr))
+        if blocker is not None:
+            raise ConfigError(
+                f"{name}={str(getattr(settings, attr))!r} is not valid: {blocker} is not a directory"
+            )
     if settings.mode not in {"extractive", "llm"}:
         raise ConfigError(f"ASSISTANT_MODE must be 'extractive' or 'llm', not {settings.mode!r}")
     if settings.lexical not in {"bigram", "jieba"}:

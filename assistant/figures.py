@@ -180,3 +180,116 @@ def number_tokens(text: str, *, chinese_numerals: bool = False) -> set[str]:
 
 def _canonical(token: str) -> str:
     return token.rstrip("0").rstrip(".") if "." in token else token.lstrip("0") or "0"
+
+
+# -- figures as an answer may write them -------------------------------------------------------
+# The LLM verifier reads every number (any script, see assistant/numerals.py) with the unit right
+# after it, Chinese or English, so that "10公里" or "ten km" cannot pass for the plan's 10公顷.
+
+# English unit words → the plan's unit; longest first when matching. Ambiguous words ("times":
+# 次 or 倍) and units with no English word (个, 家, 条) are left out: those are checked by number.
+UNIT_WORDS_EN: dict[str, str] = {
+    "hundred million yuan": "亿元",
+    "ten thousand yuan": "万元",
+    "ten thousand people": "万人",
+    "square metres": "平方米",
+    "square meters": "平方米",
+    "square metre": "平方米",
+    "square meter": "平方米",
+    "sq m": "平方米",
+    "m²": "平方米",
+    "megawatts": "兆瓦",
+    "megawatt": "兆瓦",
+    "mw": "兆瓦",
+    "kilowatts": "千瓦",
+    "kilowatt": "千瓦",
+    "kw": "千瓦",
+    "hectares": "公顷",
+    "hectare": "公顷",
+    "ha": "公顷",
+    "kilometres": "公里",
+    "kilometers": "公里",
+    "kilometre": "公里",
+    "kilometer": "公里",
+    "km": "公里",
+    "petabytes": "PB",
+    "pb": "PB",
+    "percent": "%",
+    "per cent": "%",
+    "households": "户",
+    "household": "户",
+    "schools": "所",
+    "school": "所",
+    "lifts": "部",
+    "elevators": "部",
+    "mu": "亩",
+    "yuan": "元",
+    "people": "人",
+    "persons": "人",
+}
+# Counting words: "一个", "一家" are as often words as figures, so a lone 一 before one is not read.
+CLASSIFIERS = frozenset({"个", "家", "条", "座", "项", "名", "场", "次", "场次", "所", "部", "户", "人"})
+_UNIT_AFTER_CN = re.compile(rf"\s*(?:多)?(?P<unit>{_UNIT})")
+_UNIT_AFTER_EN = re.compile(
+    r"\s*(?P<unit>%|"
+    + "|".join(re.escape(w) for w in sorted(UNIT_WORDS_EN, key=len, reverse=True))
+    + r")(?![A-Za-z])",
+    re.IGNORECASE,
+)
+_RANGE = re.compile(r"\s*(?:[-~～—–]|to)\s*")
+
+
+@dataclass(frozen=True)
+class StatedFigure:
+    """A number as written anywhere in a text (digits, 二十, 壹佰, fifty, Ⅻ) with the unit after it.
+
+    ``unit`` is the plan's unit ("公顷", "%"), or "" when none follows; ``end`` includes the unit.
+    """
+
+    text: str
+    start: int
+    end: int
+    token: str  # the value in canonical digits: "10", "0.5"
+    unit: str
+
+
+def stated_figures(text: str) -> list[StatedFigure]:
+    """Every number in ``text`` with its unit; a lone 一/one counts only before a unit.
+
+    A unit's own words are not numbers ("3 hundred million yuan" is 3 亿元), and in a range the
+    unit after the second number is the first's too ("2-3个", "2 to 3 hectares").
+    """
+    from assistant.numerals import read_numerals
+
+    numerals = read_numerals(text)
+    units = [_unit_at(text, n.end) for n in numerals]
+    out: list[StatedFigure] = []
+    covered = 0  # end of the last unit read: numerals inside it are its words
+    for i, (n, unit) in enumerate(zip(numerals, units, strict=True)):
+        if n.start < covered:
+            continue
+        if unit is None and i + 1 < len(numerals) and units[i + 1] is not None:
+            between = _RANGE.fullmatch(text, n.end, numerals[i + 1].start)
+            unit = (units[i + 1][0], n.end) if between else None
+        if n.lone and unit is None:
+            continue
+        if n.lone and unit[0] in CLASSIFIERS:
+            if n.token == "1":
+                continue  # "一个", "一项": the article "a", not a figure
+            unit = ("", n.end)  # "五家": checked as a number, its counting word not held to
+        name, end = unit if unit is not None else ("", n.end)
+        out.append(StatedFigure(text[n.start : end], n.start, end, n.token, name))
+        covered = max(covered, end)
+    return out
+
+
+def _unit_at(text: str, pos: int) -> tuple[str, int] | None:
+    """The plan unit written at ``text[pos:]`` (after optional spaces), with where it ends."""
+    m = _UNIT_AFTER_CN.match(text, pos)
+    if m:
+        return m.group("unit"), m.end()
+    m = _UNIT_AFTER_EN.match(text, pos)
+    if m:
+        word = m.group("unit").lower()
+        return UNIT_WORDS_EN.get(word, "%" if word == "%" else word), m.end()
+    return None

@@ -9,14 +9,25 @@ import re
 import unicodedata
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+# Lone surrogate halves cannot be encoded, so nothing downstream (model, Chroma, terminal) takes them.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
 def strip_control(text: str) -> str:
-    """Remove control and invisible formatting characters, keep newlines and tabs as spaces."""
-    return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
+    """Remove control and invisible formatting characters, keep newlines and tabs as spaces.
+
+    A lone surrogate (U+D800–DFFF: a broken UTF-16 pair, or undecodable bytes of a command-line
+    argument) becomes U+FFFD, so the text can be encoded by the model, Chroma and the terminal.
+    """
+    return _SPACES.sub(" ", _CONTROL.sub("", replace_surrogates(text))).strip()
+
+
+def replace_surrogates(text: str) -> str:
+    """Each lone surrogate replaced by U+FFFD (the replacement character)."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def fold(text: str) -> str:

@@ -1,7 +1,7 @@
 """A scripted OpenAI-compatible chat server for tests (stdlib only): a fake, since no model runs here.
 
-The test sets the next reply (text, delay, HTTP status, streaming pace) and reads the requests it
-received; ``POST /v1/chat/completions`` answers as JSON or, with ``"stream": true``, as SSE chunks.
+The test sets the next reply (text, delay, HTTP status, streaming pace, or a raw body such as an
+HTML page or an SSE stream of invalid JSON) and reads the requests it received; ``POST /v1/chat/completions`` answers as JSON or, with ``"stream": true``, as SSE chunks.
 """
 
 from __future__ import annotations
@@ -27,6 +27,19 @@ class Reply:
     status: int = 200
     chunk_chars: int = 3  # characters per streamed delta: small, so citation tags arrive in pieces
     chunk_delay: float = 0.0  # seconds between streamed deltas
+    body: str | None = None  # sent verbatim instead of a completion: a broken or lying server
+    content_type: str = "text/event-stream"  # ... with this Content-Type (status 200)
+
+
+# Replies no OpenAI-compatible server should send, each as (body, content type).
+INVALID_JSON_STREAM = (
+    'data: {"id": "x", "choices": [{"delta": {"content": "新增绿地10公顷\n\n',
+    "text/event-stream",
+)
+HTML_PAGE = ("<!doctype html><html><body><h1>Welcome to nginx!</h1></body></html>", "text/html")
+EMPTY_STREAM = ("", "text/event-stream")
+DONE_ONLY_STREAM = ("data: [DONE]\n\n", "text/event-stream")
+WRONG_SHAPE_STREAM = ('data: {"choices": "none"}\n\ndata: [DONE]\n\n', "text/event-stream")
 
 
 class ScriptedLLM:
@@ -118,7 +131,9 @@ class _Handler(BaseHTTPRequestHandler):
         if self.script.stopping.wait(reply.delay):
             return
         try:
-            if reply.status != 200:
+            if reply.body is not None:
+                self._raw(reply.body, reply.content_type)
+            elif reply.status != 200:
                 self._json(reply.status, {"error": {"message": "scripted failure", "type": "server_error"}})
             elif body.get("stream"):
                 self._stream(reply, str(body.get("model", "stub")))
@@ -131,6 +146,14 @@ class _Handler(BaseHTTPRequestHandler):
         data = json.dumps(payload, ensure_ascii=False).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _raw(self, body: str, content_type: str) -> None:
+        data = body.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -129,3 +130,41 @@ def test_other_files_are_not_served(served, path):
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(f"{url}gradio_api/file={path}", timeout=10)
     assert caught.value.code in (403, 404)
+
+
+@pytest.mark.parametrize("path", ["gradio_api/upload", "gradio_api/upload/", "gradio_api/upload?upload_id=x"])
+def test_uploads_are_refused(served, path):
+    """The page takes no files: a small multipart upload is refused, and nothing lands in the cache."""
+    _, url = served
+    boundary = "zl-test-boundary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="a.txt"\r\n'
+        f"Content-Type: text/plain\r\n\r\nhello\r\n--{boundary}--\r\n"
+    ).encode()
+    request = urllib.request.Request(
+        f"{url}{path}",
+        data=body,
+        method="POST",
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=10)
+    assert caught.value.code == 403
+
+
+@pytest.mark.parametrize("question", ["今年新增多少\ud800绿地?", "\ud800", "\udcff\udcfe"])
+def test_lone_surrogates_through_the_api_get_an_answer_or_an_error_not_a_crash(served, question):
+    """JSON may escape a lone surrogate ("\\ud800"); gradio_client cannot send one, so raw HTTP."""
+    _, url = served
+    body = json.dumps({"data": [question, None, None]}).encode()  # ASCII: the surrogate escaped
+    start = urllib.request.Request(
+        f"{url}gradio_api/call/ask", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(start, timeout=TIMEOUT_S) as response:
+        event_id = json.load(response)["event_id"]
+    with urllib.request.urlopen(f"{url}gradio_api/call/ask/{event_id}", timeout=TIMEOUT_S) as response:
+        stream = response.read().decode("utf-8")
+    assert "event: complete" in stream, stream
+    (answer,) = json.loads(stream.split("event: complete\ndata:", 1)[1].strip())
+    assert answer.get("citations") or answer.get("error"), answer
+    assert answer.get("error") != app.INTERNAL_ERROR

@@ -89,6 +89,33 @@ ROWS = [
         id="numbers-checked-against-own-sentence",
     ),
     pytest.param("", GREEN, (), "empty", id="empty"),
+    # Numbers however written (issue 10, item 1): each is read, then checked with its unit.
+    pytest.param(
+        "New green space: one hundred hectares [zl2025/p01].", GREEN, (), "number 100", id="en-one-hundred"
+    ),
+    pytest.param(
+        "Rooftop solar: fifty megawatts or more [zl2025/p02].", SOLAR, (), "number 50", id="en-fifty-mw"
+    ),
+    pytest.param("新增绿地壹佰公顷[zl2025/p01]", GREEN, (), "number 100", id="formal-壹佰"),
+    pytest.param("新增绿地貳拾公顷[zl2025/p01]", GREEN, (), "number 20", id="formal-貳拾"),
+    pytest.param("新增绿地廿公顷[zl2025/p01]", GREEN, (), "number 20", id="廿"),
+    pytest.param("新增绿地Ⅻ公顷[zl2025/p01]", GREEN, (), "number 12", id="roman-Ⅻ"),
+    pytest.param("New green space: XII hectares [zl2025/p01].", GREEN, (), "number 12", id="roman-XII"),
+    pytest.param("New green space: a dozen hectares [zl2025/p01].", GREEN, (), "number 12", id="a-dozen"),
+    pytest.param("Green space grows twice as fast [zl2025/p01].", GREEN, (), "number 2", id="twice"),
+    pytest.param("新增绿地10公里[zl2025/p12]", GREEN_P12, (), "unit 公里", id="unit-公里-for-公顷"),
+    pytest.param("New green space: 10 km [zl2025/p01].", GREEN, (), "unit 公里", id="en-unit-km-for-公顷"),
+    pytest.param("New green space: one hectare [zl2025/p01].", GREEN, (), "number 1", id="en-one-hectare"),
+    pytest.param("New green space: ten hectares [zl2025/p01].", GREEN, (), None, id="en-ten-hectares"),
+    pytest.param("New green space: 10 hectares [zl2025/p01].", GREEN, (), None, id="en-10-hectares"),
+    pytest.param("新增绿地拾公顷[zl2025/p01]", GREEN, (), None, id="formal-拾-is-10"),
+    pytest.param("新增绿地Ⅹ公顷[zl2025/p01]", GREEN, (), None, id="roman-Ⅹ-is-10"),
+    pytest.param(
+        "Rooftop solar: twenty MW or more [zl2025/p02].", SOLAR, (), None, id="en-twenty-mw-or-more"
+    ),
+    pytest.param("GDP grows about 5 percent [zl2025/p04].", GDP, (), None, id="en-percent"),
+    pytest.param("这是一个重点[zl2025/p01]", GREEN, (), None, id="一个-is-a-word"),
+    pytest.param("One of the tasks is green space [zl2025/p01].", GREEN, (), None, id="one-of-is-a-word"),
 ]
 
 
@@ -159,3 +186,17 @@ def test_citation_quotes_the_clause_with_the_figure(answer: str, pid: str, quote
     (citation,) = cite_answer(answer, corpus)
     assert (citation.id, citation.quote) == (pid, quote)
     assert citation.quote in corpus.paragraph(pid).text
+
+
+def test_the_subject_hook_is_asked_for_each_figure_and_paragraph() -> None:
+    asked: list[tuple[str, str, str]] = []
+
+    def subject_ok(figure, paragraph_id: str) -> bool:
+        asked.append((figure.token, figure.unit, paragraph_id))
+        return paragraph_id == "zl2025/p01"
+
+    assert verify("新增绿地10公顷[zl2025/p01]", GREEN, subject_ok=subject_ok).ok
+    assert asked == [("10", "公顷", "zl2025/p01")]
+    verdict = verify("新增绿地10公顷[zl2025/p12]", GREEN_P12, subject_ok=subject_ok)
+    assert not verdict.ok
+    assert any("10公顷" in p and "give it for" in p for p in verdict.problems), verdict.problems

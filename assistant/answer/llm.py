@@ -11,9 +11,12 @@ so the pieces still join to the final text.) Unverified model text is never yiel
 
 from __future__ import annotations
 
+import logging
+import queue
 import re
+import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import replace
 from operator import itemgetter
@@ -27,11 +30,15 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrou
 from langchain_openai import ChatOpenAI
 
 from assistant.answer.context import Context, pack_context
+from assistant.answer.english import Lexicon
 from assistant.answer.result import Answer
 from assistant.answer.verify import (
+    SubjectCheck,
+    any_subject,
     citations_in,
     cite_answer,
     echoed_instructions,
+    figure_subjects,
     instruction_runs,
     split_claims,
     verify,
@@ -39,6 +46,7 @@ from assistant.answer.verify import (
 )
 from assistant.config import Settings
 from assistant.corpus import Corpus
+from assistant.errors import AssistantError
 from assistant.prompts import load_prompt, prompt_wording
 from assistant.text import strip_control
 
@@ -46,6 +54,8 @@ if TYPE_CHECKING:
     from assistant.answer.registry import Answerer
     from assistant.api import Assistant
     from assistant.query import Query
+
+log = logging.getLogger(__name__)
 
 NOT_FOUND_TOKEN = "NOT_IN_PLAN"  # the model's whole reply when the context does not answer
 HISTORY_TURNS = 2  # previous (question, answer) turns shown to the model for follow-ups
@@ -127,9 +137,16 @@ class ClaimGate:
     Nothing is released before a sentence with a verified citation; after a failure, nothing is.
     """
 
-    def __init__(self, context: Context, years: frozenset[str], instructions: str = "") -> None:
+    def __init__(
+        self,
+        context: Context,
+        years: frozenset[str],
+        instructions: str = "",
+        subject_ok: SubjectCheck = any_subject,
+    ) -> None:
         self.context = context.texts
         self.years = years
+        self.subject_ok = subject_ok
         self.runs = instruction_runs(instructions, self.context.values())
         self.raw = ""
         self.released = 0  # characters of ``text`` already yielded
@@ -185,7 +202,7 @@ class ClaimGate:
         if self.stopped:
             return None
         started = time.perf_counter()
-        verdict = verify(self.text, self.context, years=self.years)
+        verdict = verify(self.text, self.context, years=self.years, subject_ok=self.subject_ok)
         problems = (*verdict.problems, *self._echo(self.text))
         self.verify_ms += (time.perf_counter() - started) * 1000
         if problems:
@@ -194,7 +211,8 @@ class ClaimGate:
         return self._release(self.text, len(self.text), force=True)
 
     def _check(self, claim: str) -> list[str]:
-        return [*verify_claim(claim, self.context, years=self.years), *self._echo(claim)]
+        checked = verify_claim(claim, self.context, years=self.years, subject_ok=self.subject_ok)
+        return [*checked, *self._echo(claim)]
 
     def _echo(self, text: str) -> list[str]:
         echoed = echoed_instructions(text, self.runs)
@@ -245,13 +263,21 @@ def answer_with_llm(
     clock = time.perf_counter()
     llm_started: float | None = None
     try:
-        with closing(build_chain(assistant, prompt).stream(inputs)) as stream:
-            for chunk in stream:
+        chain = build_chain(assistant, prompt)
+        with closing(within(lambda: chain.stream(inputs), settings.llm_timeout_s)) as chunks:
+            for chunk in chunks:
                 if "context" in chunk:
                     context: Context = chunk["context"]
                     timings["retrieve"] = _ms(clock)
                     llm_started = time.perf_counter()
-                    gate = ClaimGate(context, plan_years(assistant.corpus), prompt_wording(prompt))
+                    gate = ClaimGate(
+                        context,
+                        plan_years(assistant.corpus),
+                        prompt_wording(prompt),
+                        subject_ok=figure_subjects(
+                            assistant.extractive.figures, Lexicon.load(settings.corpus_dir)
+                        ),
+                    )
                     if not context.paragraphs:
                         failure = _note_no_context(settings)
                         break
@@ -262,7 +288,11 @@ def answer_with_llm(
                         yield piece
                     if gate.stopped:
                         break
-    except (openai.APIError, httpx.TransportError) as exc:
+    except AssistantError:
+        raise  # the index or the model, not the LLM server: the extractive answer would fail too
+    except Exception as exc:  # a lying or broken server: any reply it sends must end in the fallback
+        if not isinstance(exc, openai.APIError | httpx.TransportError | DeadlineExceeded):
+            log.warning("unreadable LLM reply from %s: %r", settings.llm_base_url, exc)
         failure = _failure_note(settings, exc)
     timings["llm"] = _ms(llm_started) if llm_started is not None else 0.0
     rest: str | None = None
@@ -321,7 +351,9 @@ def _fallback(
 def _failure_note(settings: Settings, exc: Exception) -> str:
     """What went wrong with the server, for ``Answer.notes``."""
     url = settings.llm_base_url
-    if isinstance(exc, openai.APITimeoutError | httpx.TimeoutException):
+    if isinstance(exc, DeadlineExceeded):
+        what = f"LLM server at {url} timed out after {settings.llm_timeout_s:g} s (the whole answer must arrive by then)"
+    elif isinstance(exc, openai.APITimeoutError | httpx.TimeoutException):
         what = f"LLM server at {url} timed out after {settings.llm_timeout_s:g} s"
     elif isinstance(exc, openai.APIConnectionError):
         what = f"LLM server unreachable at {url}"
@@ -329,8 +361,12 @@ def _failure_note(settings: Settings, exc: Exception) -> str:
         what = f"LLM server at {url} broke off its reply ({type(exc).__name__})"
     elif isinstance(exc, openai.APIStatusError):
         what = f"LLM server at {url} returned HTTP {exc.status_code}"
-    else:
+    elif isinstance(exc, openai.APIError):
         what = f"LLM call failed ({type(exc).__name__}: {exc})"
+    else:  # invalid JSON, an HTML page, an empty stream: not an OpenAI-compatible reply
+        what = (
+            f"LLM server at {url} sent a reply that is not a readable chat completion ({type(exc).__name__})"
+        )
     return f"{what}; showing the extractive answer."
 
 
@@ -343,3 +379,49 @@ def _note_no_context(settings: Settings) -> str:
 
 def _ms(since: float) -> float:
     return (time.perf_counter() - since) * 1000
+
+
+class DeadlineExceeded(Exception):
+    """The LLM's whole answer took longer than ``ASSISTANT_LLM_TIMEOUT``."""
+
+
+_END = object()
+
+
+def within(open_stream: Callable[[], Iterable[Any]], seconds: float) -> Iterator[Any]:
+    """The items of ``open_stream()``, raising ``DeadlineExceeded`` once ``seconds`` have passed.
+
+    The HTTP client's timeout applies to each read, so a server dripping a few characters at a
+    time would never trip it; here the stream is read on a helper thread and the caller waits at
+    most until the deadline. Abandoned, the helper stops at its next piece or read timeout.
+    """
+    items: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue()
+    stop = threading.Event()
+
+    def pump() -> None:
+        try:
+            with closing(open_stream()) as stream:  # type: ignore[type-var]
+                for item in stream:
+                    if stop.is_set():
+                        return
+                    items.put((item, None))
+        except Exception as exc:
+            items.put((None, exc))
+            return
+        items.put((_END, None))
+
+    threading.Thread(target=pump, name="llm-answer", daemon=True).start()
+    deadline = time.monotonic() + seconds
+    try:
+        while True:
+            try:
+                item, error = items.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise DeadlineExceeded(f"no complete answer within {seconds:g} s") from None
+            if error is not None:
+                raise error
+            if item is _END:
+                return
+            yield item
+    finally:
+        stop.set()

@@ -1,7 +1,8 @@
 """The LLM answer's checks: citations, numbers and figures against the paragraphs it was given.
 
 Pure functions, no model. An answer passes only if it cites, cites only context paragraphs,
-and every number it states is in a paragraph its claim cites, keeping the plan's qualifier.
+and every number it states, however written (assistant/numerals.py), is in a paragraph its
+claim cites, with its unit and the plan's qualifier (and, through ``subject_ok``, its subject).
 """
 
 from __future__ import annotations
@@ -9,21 +10,25 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from assistant.answer.english import Lexicon
 from assistant.chunking import split_clauses
 from assistant.citations import CITATION_TAG as CITATION
 from assistant.citations import Citation, cite, cited_ids, merge_citations, strip_citation_tags
 from assistant.corpus import Corpus
+from assistant.figure_table import FigureFact
 from assistant.figures import (
-    CHINESE_NUMERAL_RUN,
     QUALIFIERS_EN,
-    UNITS_EN,
     Figure,
+    StatedFigure,
     find_figures,
     number_tokens,
+    stated_figures,
 )
+from assistant.numerals import read_numerals
+from assistant.text import fold
 
 _BRACKETED = re.compile(r"[\[【][^\[\]【】\n]{0,60}[\]】]")
 # A claim ends after 。！？!? (with closing quotes) or an English full stop before a space; not
@@ -31,7 +36,7 @@ _BRACKETED = re.compile(r"[\[【][^\[\]【】\n]{0,60}[\]】]")
 _CLAIM_END = re.compile(r"[。！？!?][”’」』)）]*|(?<=[A-Za-z)\]”\"’%])\.(?=\s)")
 _LEADING_CITATIONS = re.compile(rf"(?:\s*{CITATION.pattern})+")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
-_UNIT_AFTER = re.compile("|".join(sorted(map(re.escape, UNITS_EN), key=len, reverse=True)))
+_ROMAN_RUN = re.compile(r"([\u2160-\u2188]+)")  # kept through NFKC, which would make Ⅴ a bare "V"
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # after NFKC, "，" is ","
 
 NEUTRAL_QUALIFIERS = frozenset({"达"})  # "达61%" and "61%" state the same figure
@@ -49,6 +54,49 @@ QUALIFIER_PHRASES: dict[str, tuple[str, ...]] = {
 }
 _WINDOW_BEFORE = 16  # characters before a number searched for its qualifier ("more than 480")
 _WINDOW_AFTER = 24  # ... and after it ("20 MW or more")
+
+
+SubjectCheck = Callable[[StatedFigure, str, str], bool]
+
+
+def any_subject(figure: StatedFigure, paragraph_id: str, sentence: str) -> bool:
+    """No subject check: a figure the paragraph states is taken to be about its subject.
+
+    A check ``subject_ok(figure, paragraph_id, sentence)`` is asked, for each figure of a
+    sentence and each cited paragraph stating that number (and unit), whether the paragraph
+    gives it for the subject the sentence gives it for. A figure passes when one says yes.
+    """
+    return True
+
+
+def figure_subjects(facts: Mapping[str, Sequence[FigureFact]], lexicon: Lexicon) -> SubjectCheck:
+    """The subject check over the figure table: the sentence must name the subject the paragraph
+    gives that figure for ("今年引进超亿元产业项目7个" fails: p10's 7个 is 市重大项目's)."""
+
+    def names(fact: FigureFact) -> list[str]:
+        forms = [
+            fact.subject,
+            fact.subject[-4:],
+            fact.subject[:4],
+            fact.topic,
+            lexicon.english_for(fact.subject),
+        ]
+        forms += [m for m in fact.subject.split("、")]  # "西仓桥小学、阳光幼儿园等学校"
+        return [fold(f) for f in forms if len(fold(f)) >= 2]
+
+    def subject_ok(figure: StatedFigure, paragraph_id: str, sentence: str) -> bool:
+        same = [
+            f
+            for f in facts.get(paragraph_id, [])
+            if figure.token in number_tokens(f.figure.number)
+            and (not figure.unit or f.unit.endswith(figure.unit))
+        ]
+        if not same:
+            return True  # not one of the table's figures (a year, an ordinal): the number check decides
+        said = fold(sentence)
+        return any(name in said for fact in same for name in names(fact))
+
+    return subject_ok
 
 
 @dataclass(frozen=True)
@@ -87,10 +135,17 @@ def split_claims(text: str) -> list[str]:
     return [text[a:b] for a, b in itertools.pairwise(cuts)]
 
 
-def verify(answer: str, context: Mapping[str, str], *, years: Iterable[str] = ()) -> Verification:
+def verify(
+    answer: str,
+    context: Mapping[str, str],
+    *,
+    years: Iterable[str] = (),
+    subject_ok: SubjectCheck = any_subject,
+) -> Verification:
     """Check a whole answer; ``context`` maps each paragraph ID the model was given to its text.
 
-    ``years`` (the plan's own year, "2025") may appear as years without being cited.
+    ``years`` (the plan's own year, "2025") may appear as years without being cited;
+    ``subject_ok`` is the per-figure subject check (see :func:`any_subject`).
     """
     problems: list[str] = []
     if not answer.strip():
@@ -99,46 +154,74 @@ def verify(answer: str, context: Mapping[str, str], *, years: Iterable[str] = ()
     if answer.strip() and not cited:
         problems.append("no paragraph is cited")
     for claim in split_claims(answer):
-        problems.extend(verify_claim(claim, context, years=years))
+        problems.extend(verify_claim(claim, context, years=years, subject_ok=subject_ok))
     unique = tuple(dict.fromkeys(problems))
     return Verification(not unique, unique, tuple(cited))
 
 
-def verify_claim(claim: str, context: Mapping[str, str], *, years: Iterable[str] = ()) -> list[str]:
-    """The problems of one sentence, checked against the paragraphs that sentence cites."""
+def verify_claim(
+    claim: str,
+    context: Mapping[str, str],
+    *,
+    years: Iterable[str] = (),
+    subject_ok: SubjectCheck = any_subject,
+) -> list[str]:
+    """The problems of one sentence, checked against the paragraphs that sentence cites.
+
+    Every number, however written (10, １０, 十, 壹拾, ten, Ⅹ), must be in a cited paragraph;
+    one with a unit (公顷, hectares, %) must be there with that unit; and ``subject_ok`` must
+    accept it for one paragraph that states it.
+    """
     problems = [f"{tag} is not a citation of the form [zl2025/p12]" for tag in _malformed(claim)]
     ids = citations_in(claim)
     problems += [f"it cites {pid}, which was not in the context" for pid in ids if pid not in context]
-    cited = [_fold(context[pid]) for pid in ids if pid in context]
+    cited = {pid: _fold(context[pid]) for pid in ids if pid in context}
     body = _fold(strip_citations(claim))
     figures = find_figures(body)
     plan_years = set(years)
-    numbers = [n for n in _numbers(body) if not (n[2] in plan_years and not _inside(n, figures))]
+    numbers = [
+        n
+        for n in stated_figures(body)
+        if not (n.token in plan_years and not n.unit and not _inside(n, figures))
+    ]
     if not numbers:
         return problems
     if not ids:
-        return [*problems, f"{_show(n[2] for n in numbers)} stated without a citation"]
-    stated = set().union(*(number_tokens(t, chinese_numerals=True) for t in cited))
+        return [*problems, f"{_show(n.token for n in numbers)} stated without a citation"]
     where = ", ".join(ids)
-    problems += [
-        f"number {n} is not in the cited paragraphs ({where})"
-        for n in dict.fromkeys(n[2] for n in numbers)
-        if n not in stated
-    ]
-    plan_figures = [g for t in cited for g in find_figures(t)]
+    tokens = {pid: {n.token for n in read_numerals(text)} for pid, text in cited.items()}
+    pairs = {pid: {(f.token, f.unit) for f in stated_figures(text)} for pid, text in cited.items()}
+    reported: set[str] = set()
+    for n in numbers:
+        holders = [pid for pid in cited if n.token in tokens[pid]]
+        if not holders:
+            if n.token not in reported:
+                problems.append(f"number {n.token} is not in the cited paragraphs ({where})")
+                reported.add(n.token)
+            continue
+        if n.unit:
+            holders = [pid for pid in holders if (n.token, n.unit) in pairs[pid]]
+            if not holders:
+                problems.append(
+                    f"figure {n.text} is not in the cited paragraphs ({where}) with the unit {n.unit}"
+                )
+                continue
+        if not any(subject_ok(n, pid, body) for pid in holders):
+            problems.append(f"figure {n.text} is not what the cited paragraphs ({where}) give it for")
+    plan_figures = [g for t in cited.values() for g in find_figures(t)]
     for f in figures:
         same = [g for g in plan_figures if _core(g) == _core(f)]
         if not same:
             problems.append(f"figure {f.text} is not in the cited paragraphs ({where})")
         elif not any(_keeps_qualifier(body, f.start, f.end, f.qualifier, g.qualifier) for g in same):
             problems.append(f"figure {f.text} does not keep the plan's wording {same[0].text}")
-    qualifiers = _qualifiers_by_number(cited)
-    for start, end, n in numbers:
-        if _inside((start, end, n), figures) or n not in qualifiers or "" in qualifiers[n]:
+    qualifiers = _qualifiers_by_number(list(cited.values()))
+    for n in numbers:
+        if _inside(n, figures) or n.token not in qualifiers or "" in qualifiers[n.token]:
             continue
-        if not any(_keeps_qualifier(body, start, end, "", q) for q in qualifiers[n]):
+        if not any(_keeps_qualifier(body, n.start, n.end, "", q) for q in qualifiers[n.token]):
             problems.append(
-                f"{body[start:end]} drops the plan's qualifier ({'/'.join(sorted(qualifiers[n]))})"
+                f"{body[n.start : n.end]} drops the plan's qualifier ({'/'.join(sorted(qualifiers[n.token]))})"
             )
     return problems
 
@@ -194,8 +277,13 @@ def _runs(text: str) -> set[str]:
 
 
 def _fold(text: str) -> str:
-    """Full-width digits and signs to ASCII, thousands separators dropped ("1,000户" is one figure)."""
-    return _THOUSANDS.sub("", unicodedata.normalize("NFKC", text))
+    """Full-width digits and signs to ASCII, thousands separators dropped ("1,000户" is one figure).
+
+    Roman numeral characters (Ⅻ) stay as they are, for the numeral reader to read whole.
+    """
+    parts = _ROMAN_RUN.split(text)
+    folded = "".join(p if n % 2 else unicodedata.normalize("NFKC", p) for n, p in enumerate(parts))
+    return _THOUSANDS.sub("", folded)
 
 
 def _quote(clause: str) -> str:
@@ -208,25 +296,8 @@ def _malformed(claim: str) -> list[str]:
     return [m.group(0) for m in _BRACKETED.finditer(masked) if any(ch.isdigit() for ch in m.group(0))]
 
 
-def _numbers(text: str) -> list[tuple[int, int, str]]:
-    """Each number written in ``text`` (digits or Chinese numerals) with its span and token.
-
-    A lone numeral character is a number only before a unit ("五家"); otherwise it is part of
-    a word ("进一步", "这一点", "三区三线") and not read as one.
-    """
-    found = []
-    for pattern in (_DIGITS, CHINESE_NUMERAL_RUN):
-        for m in pattern.finditer(text):
-            chinese = pattern is CHINESE_NUMERAL_RUN
-            if chinese and len(m.group(0)) == 1 and not _UNIT_AFTER.match(text, m.end()):
-                continue
-            for token in number_tokens(m.group(0), chinese_numerals=chinese):
-                found.append((m.start(), m.end(), token))
-    return sorted(found)
-
-
-def _inside(number: tuple[int, int, str], figures: list[Figure]) -> bool:
-    return any(f.start <= number[0] and number[1] <= f.end for f in figures)
+def _inside(number: StatedFigure, figures: list[Figure]) -> bool:
+    return any(f.start <= number.start < f.end for f in figures)
 
 
 def _figure_numbers(figure: Figure) -> set[str]:
@@ -272,9 +343,9 @@ def _qualifiers_by_number(paragraphs: list[str]) -> dict[str, set[str]]:
         for f in figures:
             for n in _figure_numbers(f):
                 out.setdefault(n, set()).add(_qualifier(f.qualifier))
-        for number in _numbers(text):
+        for number in stated_figures(text):
             if not _inside(number, figures):
-                out.setdefault(number[2], set()).add("")
+                out.setdefault(number.token, set()).add("")
     return out
 
 
