@@ -73,7 +73,6 @@ LYING_FIGURES = [
 LYING_FIGURES += [
     (GREEN_EN, "New green space this year: 10 km [zl2025/p12]."),
     (GREEN_Q, "今年新增绿地10公里[zl2025/p12]"),
-    ("今年引进超亿元产业项目多少个?", "今年引进超亿元产业项目7个[zl2025/p10]"),
 ]
 
 
@@ -87,6 +86,17 @@ def test_a_figure_spelled_otherwise_or_with_another_unit_is_caught(
     pieces, final, _ = _ask(make_llm(), question)
     _assert_fallback(final, "failed verification")
     assert reply not in "".join(pieces)
+
+
+def test_a_figure_of_another_item_in_the_cited_paragraph_is_caught(
+    make_llm: Callable[..., Assistant], stub: ScriptedLLM
+) -> None:
+    """Item 2: p10's 7个 is 市重大项目's; 超亿元产业项目 are 10个."""
+    stub.reply("今年引进超亿元产业项目7个[zl2025/p10]")
+    pieces, final, _ = _ask(make_llm(), "今年引进超亿元产业项目多少个?")
+    assert final.mode == "extractive" and "引进超亿元产业项目10个" in final.text
+    assert any("7个 is not what the cited paragraphs" in n for n in final.notes), final.notes
+    assert not pieces or "7个" not in "".join(pieces[:-1])
 
 
 # -- item 3: replies that are not a chat completion -------------------------------------------

@@ -191,7 +191,7 @@ def test_citation_quotes_the_clause_with_the_figure(answer: str, pid: str, quote
 def test_the_subject_hook_is_asked_for_each_figure_and_paragraph() -> None:
     asked: list[tuple[str, str, str]] = []
 
-    def subject_ok(figure, paragraph_id: str) -> bool:
+    def subject_ok(figure, paragraph_id: str, sentence: str) -> bool:
         asked.append((figure.token, figure.unit, paragraph_id))
         return paragraph_id == "zl2025/p01"
 

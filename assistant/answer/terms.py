@@ -86,6 +86,7 @@ ABSENT_SHARE = 0.8  # a word the plan never uses weighs this share of the rarest
 # Parts of speech that never name a topic (pronouns, adverbs, particles, prepositions, numerals…)
 _FUNCTION_TAGS = ("r", "d", "u", "y", "e", "o", "c", "p", "q", "m", "f", "zg", "w")
 _CONTENT_TAGS = ("n", "eng", "j", "l", "i", "x")  # nouns, abbreviations, idioms, the plan's own terms
+HMM_MAX_CHARS = 80  # texts longer than this are tagged without jieba's HMM (bounded cost)
 EVERYDAY_SHARE = 0.25  # weight kept by an everyday word the plan never uses
 UNKNOWN_EN_WEIGHT = 2.5  # an English word the lexicon does not know: likely a paraphrase, maybe a new topic
 
@@ -201,7 +202,9 @@ class TermExtractor:
         self._segmenter  # noqa: B018 - teaches jieba the plan's terms before tagging
         import jieba.posseg
 
-        return [(w.word, w.flag) for w in jieba.posseg.lcut(text)]
+        # The HMM guesses unknown words but costs O(n·states²) on long unknown runs (a 500-character
+        # question took 12 s): beyond a question's usual length, dictionary words only.
+        return [(w.word, w.flag) for w in jieba.posseg.lcut(text, HMM=len(text) <= HMM_MAX_CHARS)]
 
     def _english(self, question: str) -> list[Term]:
         terms = [self._term((fold(t),)) for t in self._lexicon.translate_terms(question)]
