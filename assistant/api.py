@@ -19,13 +19,16 @@ from assistant.answer.result import Answer
 from assistant.config import Settings, load_settings
 from assistant.corpus import Corpus, Paragraph, load_corpus
 from assistant.errors import ConfigError
-from assistant.index import Index, IndexInfo, Progress, build_index, index_status, open_index
+from assistant.index import Index, IndexInfo, IndexWatch, Progress, build_index, index_status, open_index
 from assistant.lexical import BM25, TOKENIZERS
 from assistant.question import prepare_question
 from assistant.retrieval import HybridRetriever, Mode
 from embeddings import get_embeddings
 
 Turn = tuple[str, str]  # (user question, assistant answer text)
+
+# What hangs off the corpus and the index: dropped together when either changes on disk.
+_DERIVED = ("corpus", "index", "_vector_store", "_bm25", "_extractive")
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,18 @@ class Assistant:
 
     @cached_property
     def index(self) -> Index:
+        self._watch.mark()
         return open_index(self.settings, self.corpus, self.embeddings, progress=self.progress)
+
+    @cached_property
+    def _watch(self) -> IndexWatch:
+        return IndexWatch(self.settings)
+
+    def _follow(self) -> None:
+        """Reopen on the next question when another process switched the index or the corpus changed."""
+        if "index" in self.__dict__ and self._watch.changed():
+            for name in _DERIVED:
+                self.__dict__.pop(name, None)
 
     def retriever(self, mode: Mode = "hybrid", k: int | None = None) -> HybridRetriever:
         """A LangChain retriever over the index (``mode`` "dense" or "lexical" for comparison)."""
@@ -85,6 +99,7 @@ class Assistant:
     def search(self, query: str, k: int | None = None) -> list[Document]:
         """The ``k`` best chunks for ``query``, each with ``metadata["paragraph_id"]`` and ``["section"]``."""
         question = prepare_question(query, self.settings.max_question_chars)
+        self._follow()
         if k is not None and k < 1:
             raise ConfigError(f"k must be at least 1, not {k}")
         query = question.text
@@ -116,6 +131,7 @@ class Assistant:
             raise ConfigError("LLM mode needs ASSISTANT_LLM_BASE_URL (any OpenAI-compatible server).")
         started = time.perf_counter()
         prepared = prepare_question(question, self.settings.max_question_chars)
+        self._follow()
         if mode == "llm":
             from assistant.answer.llm import answer_with_llm
 
@@ -136,14 +152,18 @@ class Assistant:
     def ingest(self, *, rebuild: bool = False) -> IngestReport:
         """Build the index if it is missing or stale (or always, with ``rebuild``)."""
         started = time.perf_counter()
+        for name in _DERIVED:  # read the corpus as it is now
+            self.__dict__.pop(name, None)
         status, info = index_status(self.settings, self.corpus, self.embeddings)
         if status == "current" and not rebuild and info is not None:
             return IngestReport("up to date", info, time.perf_counter() - started)
-        index = build_index(self.settings, self.corpus, self.embeddings, progress=self.progress)
+        self._watch.mark()
+        index = build_index(
+            self.settings, self.corpus, self.embeddings, progress=self.progress, rebuild=rebuild
+        )
         self.__dict__["index"] = index
-        for cached in ("_vector_store", "_bm25", "_extractive"):
-            self.__dict__.pop(cached, None)
-        return IngestReport("built", index.info, time.perf_counter() - started)
+        status = "built" if index.info.generation != (info.generation if info else None) else "up to date"
+        return IngestReport(status, index.info, time.perf_counter() - started)
 
     def warm_up(self) -> None:
         """Load the model and the index now rather than on the first question."""

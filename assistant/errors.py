@@ -32,3 +32,11 @@ class BackendUnavailable(AssistantError):
 
 class UnknownParagraph(AssistantError):
     """A paragraph ID that is not in the corpus."""
+
+
+class IndexDamaged(IndexMissing):
+    """The index on disk cannot be read (a truncated or garbage file); ``assistant ingest`` rebuilds it."""
+
+
+class IndexBusy(AssistantError):
+    """Another process has been building the index for longer than the builder lock's wait."""
