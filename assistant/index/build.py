@@ -137,8 +137,7 @@ def build_index(
             generation=generation,
             documents=json.dumps(documents, sort_keys=True),
         )
-        with store.guard(generation):
-            info = _write(client, info, corpus, embeddings, settings, source, reusable, documents, progress)
+        info = _write(store, client, info, corpus, embeddings, settings, source, reusable, documents, progress)
         store.publish(generation, info)
         for old in store.generations():
             if old not in (generation, previous):
@@ -173,6 +172,7 @@ def _pointer_readable(store: Store) -> bool:
 
 
 def _write(
+    store: Store,
     client: ClientAPI,
     info: IndexInfo,
     corpus: Corpus,
@@ -183,17 +183,21 @@ def _write(
     documents: dict[str, str],
     progress: Progress,
 ) -> IndexInfo:
-    """Fill the new generation's collections, document by document, and mark them complete last."""
+    """Fill the new generation's collections, document by document, and mark them complete last.
+
+    Only Chroma calls go through the store's guard: a failing embedding model is not a damaged index.
+    """
     ef = ChromaEmbeddingFunction(embeddings, settings.embeddings)
-    collections = {
-        part: client.create_collection(
-            collection_name(info.generation, part),
-            embedding_function=ef,
-            metadata=asdict(info),
-            configuration={"hnsw": {"space": "cosine"}},
-        )
-        for part in ("chunks", "clauses")
-    }
+    with store.guard(info.generation):
+        collections = {
+            part: client.create_collection(
+                collection_name(info.generation, part),
+                embedding_function=ef,
+                metadata=asdict(info),
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+            for part in ("chunks", "clauses")
+        }
     order = {"chunks": 0, "clauses": 0}
     for document in corpus.documents:
         rows = document_rows(document, settings.chunk_tokens)
@@ -202,11 +206,13 @@ def _write(
         else:
             vectors = embed_rows(rows, embeddings, lambda done, total, d=document.id: progress(d, done, total))
         for part, part_rows in (("chunks", rows.chunks), ("clauses", rows.clauses)):
-            _add(collections[part], part_rows, vectors, order[part])
+            with store.guard(info.generation):
+                _add(collections[part], part_rows, vectors, order[part])
             order[part] += len(part_rows)
     done = replace(info, chunks=order["chunks"], clauses=order["clauses"], complete=True)
-    collections["clauses"].modify(metadata=asdict(done))
-    collections["chunks"].modify(metadata=asdict(done))  # last: on a server, this marks it usable
+    with store.guard(info.generation):
+        collections["clauses"].modify(metadata=asdict(done))
+        collections["chunks"].modify(metadata=asdict(done))  # last: on a server, this marks it usable
     return done
 
 
