@@ -162,8 +162,7 @@ class Assistant:
             self.settings, self.corpus, self.embeddings, progress=self.progress, rebuild=rebuild
         )
         self.__dict__["index"] = index
-        status = "built" if index.info.generation != (info.generation if info else None) else "up to date"
-        return IngestReport(status, index.info, time.perf_counter() - started)
+        return IngestReport("built" if index.fresh else "up to date", index.info, time.perf_counter() - started)
 
     def warm_up(self) -> None:
         """Load the model and the index now rather than on the first question."""

@@ -246,4 +246,6 @@ def test_a_build_that_dies_half_way_leaves_the_previous_index_usable(
     assert NEW_SENTENCE in search(rebuilt, "智慧停车泊位")[0].page_content
     store = open_store(new)
     assert store.current() == rebuilt.info.generation
-    assert store.generations() == sorted([previous.info.generation, rebuilt.info.generation])  # leftover dropped
+    assert store.generations() == sorted(
+        [previous.info.generation, rebuilt.info.generation]
+    )  # leftover dropped

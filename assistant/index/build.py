@@ -83,12 +83,16 @@ def open_index(
     generation = store.current()
     info = store.info(generation) if generation else None
     if generation and info is None:
-        raise IndexDamaged(f"索引已损坏 (the index generation {generation} has no info). Run: assistant ingest")
+        raise IndexDamaged(
+            f"索引已损坏 (the index generation {generation} has no info). Run: assistant ingest"
+        )
     if info and generation and info.fingerprint == fingerprint(corpus, identity, settings):
         return _open(store, generation, info, embeddings, settings.embeddings)
     if not build:
         if info:
-            raise IndexStale(f"索引已过期: {_stale_reason(info, corpus, identity, settings)}. Run: assistant ingest")
+            raise IndexStale(
+                f"索引已过期: {_stale_reason(info, corpus, identity, settings)}. Run: assistant ingest"
+            )
         raise IndexMissing("No index yet (索引不存在). Run: assistant ingest")
     from assistant.index.progress import TerminalProgress
 
@@ -137,12 +141,16 @@ def build_index(
             generation=generation,
             documents=json.dumps(documents, sort_keys=True),
         )
-        info = _write(store, client, info, corpus, embeddings, settings, source, reusable, documents, progress)
+        info = _write(
+            store, client, info, corpus, embeddings, settings, source, reusable, documents, progress
+        )
         store.publish(generation, info)
         for old in store.generations():
             if old not in (generation, previous):
                 store.discard(old)
-        return Index(store, store.client(generation), info, embeddings, settings.embeddings)
+        index = Index(store, store.client(generation), info, embeddings, settings.embeddings)
+        index.fresh = True
+        return index
 
 
 def _current_or_set_aside(
@@ -204,7 +212,9 @@ def _write(
         if source is not None and reusable.get(document.id) == documents[document.id]:
             vectors = _copied_vectors(source, rows)
         else:
-            vectors = embed_rows(rows, embeddings, lambda done, total, d=document.id: progress(d, done, total))
+            vectors = embed_rows(
+                rows, embeddings, lambda done, total, d=document.id: progress(d, done, total)
+            )
         for part, part_rows in (("chunks", rows.chunks), ("clauses", rows.clauses)):
             with store.guard(info.generation):
                 _add(collections[part], part_rows, vectors, order[part])
@@ -224,10 +234,14 @@ def _copied_vectors(source: Index, rows: DocumentRows) -> dict[str, np.ndarray]:
             ids = [r[0] for r in part]
             for start in range(0, len(ids), WRITE_BATCH):
                 got = collection.get(ids=ids[start : start + WRITE_BATCH], include=["embeddings"])
-                vectors.update(zip(got["ids"], (np.asarray(v, dtype=np.float32) for v in got["embeddings"]), strict=True))
+                vectors.update(
+                    zip(got["ids"], (np.asarray(v, dtype=np.float32) for v in got["embeddings"]), strict=True)
+                )
     missing = [i for i in rows.ids if i not in vectors]
     if missing:
-        raise IndexDamaged(f"索引已损坏 ({len(missing)} rows of {rows.doc_id} are missing). Run: assistant ingest --rebuild")
+        raise IndexDamaged(
+            f"索引已损坏 ({len(missing)} rows of {rows.doc_id} are missing). Run: assistant ingest --rebuild"
+        )
     return vectors
 
 

@@ -58,6 +58,7 @@ class Index:
         self.client = client
         self.info = info
         self.embeddings = embeddings
+        self.fresh = False  # True when this process just built it
         self._ef = ChromaEmbeddingFunction(embeddings, spec)
         with self.guard():
             self.chunks: Collection = client.get_collection(

@@ -93,7 +93,12 @@ def _chunk_vectors(
             orphans.append((chunk_id, text, meta))
     if orphans:
         embedded = embeddings.embed_documents([text for _, text, _ in orphans])
-        out.update({row[0]: normalize(np.asarray(v, dtype=np.float32)) for row, v in zip(orphans, embedded, strict=True)})
+        out.update(
+            {
+                row[0]: normalize(np.asarray(v, dtype=np.float32))
+                for row, v in zip(orphans, embedded, strict=True)
+            }
+        )
     return out
 
 

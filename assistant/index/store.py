@@ -131,7 +131,9 @@ class LocalStore:
     def _private_copy(self, generation: str, source: Path) -> Path:
         if generation not in self._private_copies:
             target = Path(tempfile.mkdtemp(prefix="assistant-index-ro-")) / generation
-            shutil.copytree(source, target)
+            shutil.copytree(source, target, copy_function=shutil.copyfile)
+            for path in (target, *target.rglob("*")):  # copytree kept the read-only modes of directories
+                path.chmod(path.stat().st_mode | 0o200)
             atexit.register(shutil.rmtree, target.parent, True)
             self._private_copies[generation] = target
         return self._private_copies[generation]
@@ -184,7 +186,9 @@ class LocalStore:
 def _writable(path: Path) -> bool:
     sqlite = path / "chroma.sqlite3"
     read_only_fs = bool(os.statvfs(path).f_flag & os.ST_RDONLY)
-    return not read_only_fs and os.access(path, os.W_OK) and (not sqlite.exists() or os.access(sqlite, os.W_OK))
+    return (
+        not read_only_fs and os.access(path, os.W_OK) and (not sqlite.exists() or os.access(sqlite, os.W_OK))
+    )
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -215,7 +219,9 @@ class ServerStore:
 
     @property
     def lock_path(self) -> Path:
-        return self.settings.data_dir / "index" / f"lock-{self.settings.chroma_host}-{self.settings.chroma_port}"
+        return (
+            self.settings.data_dir / "index" / f"lock-{self.settings.chroma_host}-{self.settings.chroma_port}"
+        )
 
     def _pointer(self):  # the pointer collection, or None before the first build
         with self.guard(""):
@@ -252,7 +258,9 @@ class ServerStore:
             names = [c.name for c in self._client.list_collections()]
         suffix = "-chunks"
         return sorted(
-            n[len(PREFIX) + 1 : -len(suffix)] for n in names if n.startswith(PREFIX + "-") and n.endswith(suffix)
+            n[len(PREFIX) + 1 : -len(suffix)]
+            for n in names
+            if n.startswith(PREFIX + "-") and n.endswith(suffix)
         )
 
     def discard(self, generation: str) -> None:
