@@ -288,16 +288,24 @@ class ServerStore:
 
 
 def connect(settings: Settings) -> ClientAPI:
-    """The Chroma server's client, every request bounded by ``chroma_timeout_s``."""
+    """The Chroma server's client, every request bounded by ``chroma_timeout_s``.
+
+    chromadb's client makes a request while it is constructed, before a timeout can be set on
+    it, so a bounded heartbeat goes first: a frozen server fails here, within the timeout.
+    """
     if not settings.chroma_host:
         raise BackendUnavailable("No Chroma server configured (ASSISTANT_CHROMA_HOST).")
+    url = f"http://{settings.chroma_host}:{settings.chroma_port}/api/v2/heartbeat"
     try:
+        httpx.get(url, timeout=settings.chroma_timeout_s).raise_for_status()
         client = chromadb.HttpClient(
             host=settings.chroma_host, port=settings.chroma_port, settings=_chroma_settings()
         )
         _set_timeout(client, settings.chroma_timeout_s)
         client.heartbeat()
-    except Exception as exc:  # chromadb raises bare Exception/ValueError for connection errors
+    except AssistantError:
+        raise
+    except Exception as exc:  # httpx errors, and chromadb's bare Exception/ValueError
         raise BackendUnavailable(_server_message(settings, exc)) from exc
     return client
 
