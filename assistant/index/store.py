@@ -31,6 +31,8 @@ PREFIX = "zhonglou"
 POINTER = "current"
 INFO = "info.json"
 
+_PRIVATE_COPIES: dict[Path, Path] = {}  # read-only generation → its copy, once per process
+
 
 def collection_name(generation: str, part: str) -> str:
     return f"{PREFIX}-{generation}-{part}"
@@ -87,7 +89,6 @@ class LocalStore:
 
     def __init__(self, data_dir: Path) -> None:
         self.root = data_dir / "index"
-        self._private_copies: dict[str, Path] = {}
 
     @property
     def lock_path(self) -> Path:
@@ -124,19 +125,9 @@ class LocalStore:
         if not path.is_dir():
             raise IndexDamaged(damaged_message(path, FileNotFoundError("no such directory")))
         if not _writable(path):
-            path = self._private_copy(generation, path)
+            path = _private_copy(path)
         with self.guard(generation):
             return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
-
-    def _private_copy(self, generation: str, source: Path) -> Path:
-        if generation not in self._private_copies:
-            target = Path(tempfile.mkdtemp(prefix="assistant-index-ro-")) / generation
-            shutil.copytree(source, target, copy_function=shutil.copyfile)
-            for path in (target, *target.rglob("*")):  # copytree kept the read-only modes of directories
-                path.chmod(path.stat().st_mode | 0o200)
-            atexit.register(shutil.rmtree, target.parent, True)
-            self._private_copies[generation] = target
-        return self._private_copies[generation]
 
     def create(self, generation: str) -> ClientAPI:
         path = self._dir(generation)
@@ -181,6 +172,17 @@ class LocalStore:
             raise
         except Exception as exc:
             raise IndexDamaged(damaged_message(self._dir(generation), exc)) from exc
+
+
+def _private_copy(source: Path) -> Path:
+    if source not in _PRIVATE_COPIES:
+        target = Path(tempfile.mkdtemp(prefix="assistant-index-ro-")) / source.name
+        shutil.copytree(source, target, copy_function=shutil.copyfile)
+        for path in (target, *target.rglob("*")):  # copytree kept the read-only modes of directories
+            path.chmod(path.stat().st_mode | 0o200)
+        atexit.register(shutil.rmtree, target.parent, True)
+        _PRIVATE_COPIES[source] = target
+    return _PRIVATE_COPIES[source]
 
 
 def _writable(path: Path) -> bool:
