@@ -12,6 +12,7 @@ import itertools
 import json
 import re
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -89,6 +90,10 @@ class LibraryBench:
         return asdict(self) | {"ratio": round(self.ratio, 3), "add_ratio": round(self.add_ratio, 3)}
 
 
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)  # stdout is the table; this shows the run is alive
+
+
 def _floor(embeddings: Embeddings, texts: Sequence[str]) -> float:
     started = time.perf_counter()
     embeddings.embed_documents(list(texts))
@@ -118,11 +123,13 @@ def library_benchmark(
         corpus = load_corpus(corpus_dir)
         last = corpus.documents[-1]
         floors = {d.id: _floor(embeddings, [p.text for p in d.paragraphs]) for d in corpus.documents}
+        _say(f"floor: {sum(floors.values()):.1f} s")
 
         assistant = Assistant(fresh, embeddings=embeddings)
         started = time.perf_counter()
         assistant.ingest()
         ingest_s = time.perf_counter() - started
+        _say(f"ingest: {ingest_s:.1f} s")
 
         aside = root / last.path.name
         shutil.move(last.path, aside)
@@ -133,6 +140,7 @@ def library_benchmark(
         started = time.perf_counter()
         report = assistant.ingest()
         add_s = time.perf_counter() - started
+        _say(f"remove {last.id}: {remove_s:.1f} s, add it back: {add_s:.1f} s")
 
         asked = itertools.islice(itertools.cycle(load_dataset(dataset)), queries + 1)
         questions = [item.question for item in asked]
