@@ -11,6 +11,7 @@ import atexit
 import contextlib
 import json
 import os
+import secrets
 import shutil
 import tempfile
 import time
@@ -39,8 +40,11 @@ def collection_name(generation: str, part: str) -> str:
 
 
 def new_generation_name(fingerprint: str) -> str:
-    """Fingerprint, time and process: unique even for two builds of one corpus in one second."""
-    return f"{fingerprint[:12]}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    """Fingerprint, time, process and a random tag: unique even for two builds in one second.
+
+    Never reused: Chroma caches an opened store per path for the life of the process.
+    """
+    return f"{fingerprint[:12]}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{secrets.token_hex(3)}"
 
 
 def _chroma_settings() -> ChromaSettings:
