@@ -354,6 +354,14 @@ def test_a_read_only_index_serves_questions_and_is_not_written(read_only_library
         timeout=PROCESS_TIMEOUT_S,
     )
     assert_answers(asked)
+    rebuild = subprocess.run(
+        [*prefix, str(CLI), "ingest", "--rebuild"],
+        env=library.env(),
+        capture_output=True,
+        text=True,
+        timeout=PROCESS_TIMEOUT_S,
+    )
+    assert rebuild.returncode == 2 and "read-only" in rebuild.stderr and "Traceback" not in rebuild.stderr
     assert _tree(library.data) == before
 
 

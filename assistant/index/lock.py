@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from assistant.errors import IndexBusy
+from assistant.errors import ConfigError, IndexBusy
 
 POLL_S = 0.2
 
@@ -22,8 +22,16 @@ POLL_S = 0.2
 @contextlib.contextmanager
 def builder_lock(path: Path, timeout_s: float) -> Iterator[None]:
     """Hold the builders' lock for the ``with`` block; wait at most ``timeout_s`` for it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+", encoding="utf-8") as f:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - closed by the with below
+    except OSError as exc:
+        raise ConfigError(
+            f"Cannot build the index in {path.parent} ({exc.strerror}): the data directory is read-only "
+            "or not ours. An index there can still answer questions; to build one, set "
+            "ASSISTANT_DATA_DIR to a writable directory."
+        ) from exc
+    with handle as f:
         if not _try_lock(f.fileno()):
             holder = _holder(path)
             print(
