@@ -162,7 +162,9 @@ class Assistant:
             self.settings, self.corpus, self.embeddings, progress=self.progress, rebuild=rebuild
         )
         self.__dict__["index"] = index
-        return IngestReport("built" if index.fresh else "up to date", index.info, time.perf_counter() - started)
+        return IngestReport(
+            "built" if index.fresh else "up to date", index.info, time.perf_counter() - started
+        )
 
     def warm_up(self) -> None:
         """Load the model and the index now rather than on the first question."""
