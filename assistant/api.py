@@ -22,7 +22,7 @@ from assistant.budget import bound_request
 from assistant.config import Settings, load_settings
 from assistant.corpus import Corpus, Paragraph, load_corpus
 from assistant.errors import ConfigError, UnknownParagraph
-from assistant.index import Index, IndexInfo, Progress, build_index, index_status, open_index
+from assistant.index import Index, IndexInfo, IndexWatch, Progress, build_index, index_status, open_index
 from assistant.lexical import BM25, TOKENIZERS
 from assistant.query import Query, QueryStage
 from assistant.retrieval import HybridRetriever, Mode
@@ -31,6 +31,10 @@ from embeddings import get_embeddings
 
 Turn = tuple[str, str]  # (user question, assistant answer text)
 MAX_K = 100  # results a search may ask for: more than the plan has chunks
+
+# What hangs off the corpus and the index: dropped together when either changes on disk.
+# Built from the corpus or the index: dropped when either changes (see ``_follow``).
+_DERIVED = ("corpus", "index", "_vector_store", "_bm25", "extractive", "query_stage", "profiles")
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,18 @@ class Assistant:
 
     @cached_property
     def index(self) -> Index:
+        self._watch.mark()
         return open_index(self.settings, self.corpus, self.embeddings, progress=self.progress)
+
+    @cached_property
+    def _watch(self) -> IndexWatch:
+        return IndexWatch(self.settings)
+
+    def _follow(self) -> None:
+        """Reopen on the next question when another process switched the index or the corpus changed."""
+        if "index" in self.__dict__ and self._watch.changed():
+            for name in _DERIVED:
+                self.__dict__.pop(name, None)
 
     def retriever(self, mode: Mode = "hybrid", k: int | None = None) -> HybridRetriever:
         """A LangChain retriever over the index (``mode`` "dense" or "lexical" for comparison)."""
@@ -106,6 +121,7 @@ class Assistant:
 
     def search(self, query: str, k: int | None = None) -> list[Document]:
         """The ``k`` best chunks for ``query``, each with ``metadata["paragraph_id"]`` and ``["section"]``."""
+        self._follow()
         if k is not None and (not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K):
             raise ConfigError(f"k must be at least 1 and at most {MAX_K} (a whole number), not {k!r}")
         understood = self.understand(query)
@@ -135,6 +151,7 @@ class Assistant:
         answerer = get_answerer(mode or self.settings.mode, self)
         started = time.perf_counter()
         request = bound_request(question, history, self.settings.max_question_chars)
+        self._follow()
         query = self.query_stage.understand(request.question, request.history)
         yield from answerer.stream(query, request.history, started)
 
@@ -154,14 +171,21 @@ class Assistant:
     def ingest(self, *, rebuild: bool = False) -> IngestReport:
         """Build the index if it is missing or stale (or always, with ``rebuild``)."""
         started = time.perf_counter()
+        for name in _DERIVED:  # read the corpus as it is now
+            self.__dict__.pop(name, None)
         status, info = index_status(self.settings, self.corpus, self.embeddings)
         if status == "current" and not rebuild and info is not None:
             return IngestReport("up to date", info, time.perf_counter() - started)
-        index = build_index(self.settings, self.corpus, self.embeddings, progress=self.progress)
+        self._watch.mark()
+        index = build_index(
+            self.settings, self.corpus, self.embeddings, progress=self.progress, rebuild=rebuild
+        )
         self.__dict__["index"] = index
-        for cached in ("_vector_store", "_bm25", "extractive", "query_stage"):
+        for cached in _DERIVED[2:]:
             self.__dict__.pop(cached, None)
-        return IngestReport("built", index.info, time.perf_counter() - started)
+        return IngestReport(
+            "built" if index.fresh else "up to date", index.info, time.perf_counter() - started
+        )
 
     def warm_up(self) -> None:
         """Load the model and the index now rather than on the first question."""

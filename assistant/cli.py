@@ -259,6 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="ingest time, cold start, warm latency, memory; vs the baseline")
     p.add_argument("--queries", type=int, default=60, help="warm questions timed per system")
+    p.add_argument("--library", type=Path, default=None, help="a folder of .txt reports: ingest vs the floor")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_bench)
 

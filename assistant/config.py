@@ -23,6 +23,8 @@ DEFAULT_CONTEXT_TOKENS = 1800  # LLM prompt budget for retrieved paragraphs
 DEFAULT_MAX_QUESTION_CHARS = 500  # longer questions are truncated with a notice
 DEFAULT_LLM_TIMEOUT_S = 20.0
 DEFAULT_LEXICAL = "bigram"  # measured better than jieba on the query table (see README)
+DEFAULT_CHROMA_TIMEOUT_S = 5.0  # per Chroma server call: a frozen server fails a question, never hangs it
+DEFAULT_INDEX_LOCK_TIMEOUT_S = 900.0  # a second builder waits this long for the first (a large library)
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class Settings:
     embeddings: str = DEFAULT_EMBEDDINGS
     chroma_host: str | None = None  # set to use a Chroma server instead of the embedded store
     chroma_port: int = 8000
+    chroma_timeout_s: float = DEFAULT_CHROMA_TIMEOUT_S
+    index_lock_timeout_s: float = DEFAULT_INDEX_LOCK_TIMEOUT_S
     lexical: str = DEFAULT_LEXICAL  # "bigram" | "jieba"
     top_k: int = DEFAULT_TOP_K
     context_k: int = DEFAULT_CONTEXT_K
@@ -84,6 +88,8 @@ _ENV = {
     "ASSISTANT_EMBEDDINGS": ("embeddings", str),
     "ASSISTANT_CHROMA_HOST": ("chroma_host", str),
     "ASSISTANT_CHROMA_PORT": ("chroma_port", int),
+    "ASSISTANT_CHROMA_TIMEOUT": ("chroma_timeout_s", float),
+    "ASSISTANT_INDEX_LOCK_TIMEOUT": ("index_lock_timeout_s", float),
     "ASSISTANT_LEXICAL": ("lexical", str),
     "ASSISTANT_TOP_K": ("top_k", int),
     "ASSISTANT_CONTEXT_K": ("context_k", int),
@@ -112,6 +118,8 @@ _RANGES = (
     ("ASSISTANT_CONTEXT_TOKENS", "context_tokens", 1, None),
     ("ASSISTANT_MAX_QUESTION_CHARS", "max_question_chars", 1, None),
     ("ASSISTANT_LLM_TIMEOUT", "llm_timeout_s", 0.1, None),
+    ("ASSISTANT_CHROMA_TIMEOUT", "chroma_timeout_s", 0.1, 3600),
+    ("ASSISTANT_INDEX_LOCK_TIMEOUT", "index_lock_timeout_s", 0, 86400),
 )
 
 

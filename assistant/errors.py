@@ -40,3 +40,11 @@ class DocumentUnreadable(AssistantError):
 
 class LibraryConflict(AssistantError):
     """A document that the library already holds (same ID or same text), or an ID it does not hold."""
+
+
+class IndexDamaged(IndexMissing):
+    """The index on disk cannot be read (a truncated or garbage file); ``assistant ingest`` rebuilds it."""
+
+
+class IndexBusy(AssistantError):
+    """Another process has been building the index for longer than the builder lock's wait."""

@@ -5,6 +5,8 @@ The server is started for this module and killed at the end; an unreachable serv
 
 from __future__ import annotations
 
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -17,9 +19,10 @@ import pytest
 from chromadb.config import Settings as ChromaSettings
 
 from assistant.api import Assistant
-from assistant.config import Settings
+from assistant.config import REPO_ROOT, Settings
 from assistant.errors import BackendUnavailable
 from assistant.index import PREFIX, connect
+from assistant.index.store import collection_name
 from embeddings import IdentifiedEmbeddings
 
 CHROMA = Path(sys.executable).with_name("chroma")
@@ -76,26 +79,36 @@ class SessionVectors(IdentifiedEmbeddings):
         return self.model.embed_query(text)
 
 
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
-    """(port, storage path) of a real Chroma server, killed when the module is done."""
-    storage = tmp_path_factory.mktemp("chroma-server")
+def start_server(storage: Path) -> tuple[int, subprocess.Popen[bytes]]:
     port = free_port()
     server = subprocess.Popen(
         [str(CHROMA), "run", "--path", str(storage), "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    wait_for_heartbeat(port, server)
+    return port, server
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    server.send_signal(signal.SIGCONT)  # a frozen server cannot act on SIGTERM
+    server.terminate()
     try:
-        wait_for_heartbeat(port, server)
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
+    """(port, storage path) of a real Chroma server, killed when the module is done."""
+    storage = tmp_path_factory.mktemp("chroma-server")
+    port, server = start_server(storage)
+    try:
         yield port, storage
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
+        stop_server(server)
 
 
 @pytest.mark.server
@@ -112,7 +125,10 @@ def test_the_index_lives_on_the_server_and_answers_searches(
     assert first.info.model == assistant.index.info.model
     assert first.info.fingerprint == assistant.index.info.fingerprint  # same corpus, model, chunker
     names = {c.name for c in connect(settings).list_collections()}
-    assert {f"{PREFIX}-{first.info.fingerprint[:16]}-{part}" for part in ("chunks", "clauses")} == names
+    generation = first.info.generation
+    assert {collection_name(generation, part) for part in ("chunks", "clauses")} | {
+        f"{PREFIX}-current"
+    } == names
     assert not (tmp_path / "data" / "chroma").exists()  # nothing went to the embedded store
     assert any(storage.iterdir())
 
@@ -135,3 +151,69 @@ def test_an_unreachable_server_names_host_port_and_the_fix(tmp_path: Path) -> No
     assert "chroma run" in message
     with pytest.raises(BackendUnavailable, match=f"127.0.0.1:{port}"):
         Assistant(settings).search("今年新增多少绿地")
+
+
+TIMEOUT_S = 1.0  # ASSISTANT_CHROMA_TIMEOUT in the frozen-server test
+QUESTION = "地区生产总值增长多少"
+
+
+@pytest.fixture
+def own_server(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """A Chroma server this test may freeze (SIGSTOP) and kill."""
+    port, server = start_server(tmp_path / "storage")
+    try:
+        yield port, server
+    finally:
+        stop_server(server)
+
+
+def small_corpus(target: Path) -> Path:
+    shutil.copytree(REPO_ROOT / "corpus", target)
+    plan = target / "zhonglou-2025-work-plan.txt"
+    lines = plan.read_text("utf-8").splitlines()
+    plan.write_text(f"{lines[0]}\n{lines[2]}\n", "utf-8")
+    return target
+
+
+def timed_failure(assistant: Assistant) -> tuple[float, str]:
+    started = time.monotonic()
+    with pytest.raises(BackendUnavailable) as caught:
+        assistant.ask(QUESTION)
+    return time.monotonic() - started, str(caught.value)
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_a_frozen_server_fails_a_question_within_the_timeout_and_a_killed_one_says_so(
+    own_server: tuple[int, subprocess.Popen[bytes]], tmp_path: Path, assistant: Assistant
+) -> None:
+    port, server = own_server
+    settings = Settings(
+        chroma_host="127.0.0.1",
+        chroma_port=port,
+        chroma_timeout_s=TIMEOUT_S,
+        corpus_dir=small_corpus(tmp_path / "corpus"),
+        data_dir=tmp_path / "data",
+    )
+    running = Assistant(settings, embeddings=assistant.embeddings)
+    assert running.ingest().status == "built"
+    assert running.ask(QUESTION).citations[0].id == "zl2025/p02"
+
+    server.send_signal(signal.SIGSTOP)
+    time.sleep(0.6)  # past the index watch's interval, so the question also checks the pointer
+    for asker in (running, Assistant(settings, embeddings=assistant.embeddings)):
+        elapsed, message = timed_failure(asker)
+        assert elapsed < 3 * TIMEOUT_S + 1, f"took {elapsed:.1f} s"
+        assert f"127.0.0.1:{port}" in message and "did not answer within 1 s" in message
+
+    server.send_signal(signal.SIGCONT)
+    assert running.ask(QUESTION).citations[0].id == "zl2025/p02"
+
+    server.kill()
+    server.wait(timeout=10)
+    time.sleep(0.6)
+    for asker in (running, Assistant(settings, embeddings=assistant.embeddings)):
+        elapsed, message = timed_failure(asker)
+        assert elapsed < 3 * TIMEOUT_S + 1
+        assert f"127.0.0.1:{port}" in message and "chroma run" in message
+        assert "httpx" not in message

@@ -156,7 +156,7 @@ def test_ingest_twice_builds_then_is_up_to_date(
     code, out, err = run(capsys, "ingest")
     assert code == 0
     assert out.startswith("Index built in ")
-    assert "Embedding chunks" in err  # the progress bar
+    assert "Embedding zl2025" in err  # the progress bar, one per document
 
     code, out, _ = run(capsys, "ingest", "--json")
     assert code == 0

@@ -25,6 +25,8 @@ READS = [
     ),
     ("ASSISTANT_CHROMA_HOST", "chroma.local", "chroma_host", "chroma.local"),
     ("ASSISTANT_CHROMA_PORT", "8123", "chroma_port", 8123),
+    ("ASSISTANT_CHROMA_TIMEOUT", "2.5", "chroma_timeout_s", 2.5),
+    ("ASSISTANT_INDEX_LOCK_TIMEOUT", "60", "index_lock_timeout_s", 60.0),
     ("ASSISTANT_LEXICAL", "jieba", "lexical", "jieba"),
     ("ASSISTANT_TOP_K", "7", "top_k", 7),
     ("ASSISTANT_CONTEXT_K", "12", "context_k", 12),

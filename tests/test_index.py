@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 from langchain_core.documents import Document
 
@@ -19,7 +20,7 @@ from assistant.chunking import chunk_paragraphs, split_clauses
 from assistant.config import REPO_ROOT, Settings
 from assistant.corpus import Corpus, load_corpus
 from assistant.errors import IndexMissing, IndexStale
-from assistant.index import Index, Progress, build_index, connect, index_status, open_index
+from assistant.index import Index, Progress, build_index, index_status, open_index, open_store
 from assistant.lexical import BM25
 from assistant.retrieval import HybridRetriever
 from embeddings import IdentifiedEmbeddings, get_embeddings
@@ -39,6 +40,7 @@ class CountingEmbeddings(IdentifiedEmbeddings):
         self.fail_after = fail_after
         self.document_calls = 0
         self.query_calls = 0
+        self.texts: list[str] = []
 
     @property
     def identity(self) -> str:
@@ -48,6 +50,7 @@ class CountingEmbeddings(IdentifiedEmbeddings):
         self.document_calls += 1
         if self.fail_after is not None and self.document_calls > self.fail_after:
             raise RuntimeError("simulated crash half-way through the build")
+        self.texts.extend(texts)
         return self.inner.embed_documents(texts)
 
     def embed_query(self, text: str) -> list[float]:
@@ -111,16 +114,22 @@ def test_small_corpus_keeps_the_plan_ids(built: Built) -> None:
 
 def test_ingest_builds_a_missing_index(built: Built) -> None:
     assert built.report.status == "built"
-    assert built.embedded.document_calls >= 2  # chunks, then clauses
 
 
-def test_the_build_reports_increasing_counts_per_stage(built: Built) -> None:
+def test_each_clause_is_embedded_once_and_chunks_are_not_embedded_again(built: Built) -> None:
+    clauses = [p.text[a:b] for p in built.corpus.paragraphs for a, b in split_clauses(p.text)]
+    assert built.embedded.texts == clauses
+    chunk = built.index.chunks.get(include=["embeddings"], limit=1)["embeddings"][0]
+    assert abs(float(np.linalg.norm(chunk)) - 1.0) < 1e-4  # the mean of its clauses, normalized
+
+
+def test_the_build_reports_increasing_counts_per_document(built: Built) -> None:
     info = built.index.info
-    for stage, total in (("chunks", info.chunks), ("clauses", info.clauses)):
-        counts = [done for name, done, _ in built.progress if name == stage]
-        assert counts[0] == 0 and counts[-1] == total
-        assert counts == sorted(counts) and len(set(counts)) == len(counts)
-        assert {t for name, _, t in built.progress if name == stage} == {total}
+    assert {name for name, _, _ in built.progress} == {"zl2025"}
+    counts = [done for _, done, _ in built.progress]
+    assert counts[0] == 0 and counts[-1] == info.clauses
+    assert counts == sorted(counts) and len(set(counts)) == len(counts)
+    assert {t for _, _, t in built.progress} == {info.clauses}
 
 
 def test_index_metadata_names_the_backend_the_model_and_the_corpus(
@@ -165,7 +174,7 @@ def test_a_missing_index_is_built_on_first_use_with_visible_progress(
     docs = Assistant(settings).search("地区生产总值增长多少")
     assert docs[0].metadata["paragraph_id"] == "zl2025/p02"
     err = capsys.readouterr().err
-    assert "Embedding chunks" in err and "Embedding clauses" in err
+    assert "Embedding zl2025" in err
 
 
 def test_a_changed_corpus_is_stale_and_auto_ingest_rebuilds_it(
@@ -221,10 +230,10 @@ def test_a_build_that_dies_half_way_leaves_the_previous_index_usable(
     old_corpus, new_corpus = load_corpus(old.corpus_dir), load_corpus(new.corpus_dir)
     previous = open_index(old, old_corpus, e5)
 
-    crashing = CountingEmbeddings(e5, fail_after=1)  # the chunks go in, the clauses never do
+    crashing = CountingEmbeddings(e5, fail_after=0)  # the new generation is created, never filled
     with pytest.raises(RuntimeError, match="simulated crash"):
         build_index(new, new_corpus, crashing)
-    assert crashing.document_calls == 2
+    assert crashing.document_calls == 1
 
     survivor = open_index(old, old_corpus, e5, build=False)
     assert survivor.info == previous.info
@@ -235,5 +244,8 @@ def test_a_build_that_dies_half_way_leaves_the_previous_index_usable(
     rebuilt = build_index(new, new_corpus, e5)
     assert open_index(new, new_corpus, e5, build=False).info == rebuilt.info
     assert NEW_SENTENCE in search(rebuilt, "智慧停车泊位")[0].page_content
-    names = sorted(c.name for c in connect(new).list_collections())
-    assert names == sorted([rebuilt.chunks.name, rebuilt.clauses.name])  # leftovers and the old index dropped
+    store = open_store(new)
+    assert store.current() == rebuilt.info.generation
+    assert store.generations() == sorted(
+        [previous.info.generation, rebuilt.info.generation]
+    )  # leftover dropped

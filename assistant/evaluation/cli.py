@@ -95,6 +95,12 @@ def dialogue_summary(run: Any) -> str:
 
 def run_bench(args: argparse.Namespace) -> int:
     """Ingest, cold start, warm latency and memory for ours and the baseline, in one process."""
+    if getattr(args, "library", None):
+        from assistant.evaluation.library_bench import library_benchmark, library_table
+
+        library = library_benchmark(args.library, queries=args.queries)
+        print(json.dumps(library.to_dict(), indent=2) if args.json else library_table(library, args.library))
+        return 0
     from assistant.evaluation.bench import bench_table, benchmark
 
     result = benchmark(queries=args.queries, dataset=getattr(args, "dataset", None) or DEFAULT_DATASET)

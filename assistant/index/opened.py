@@ -1,0 +1,113 @@
+"""An opened generation: its chunk and clause collections, what built it, and guarded reads.
+
+Every Chroma call goes through the store's guard, so a broken file or an unreachable server
+becomes ``IndexDamaged`` or ``BackendUnavailable``, never a raw Chroma or httpx error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
+from langchain_chroma import Chroma
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+
+from assistant.index.info import IndexInfo
+from assistant.index.store import Store, collection_name
+from embeddings.chroma import ChromaEmbeddingFunction
+
+
+@dataclass(frozen=True)
+class ClauseMatrix:
+    """Every clause of the corpus with its vector: what the extractive answerer scores."""
+
+    ids: tuple[str, ...]
+    texts: tuple[str, ...]
+    paragraph_ids: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+    vectors: np.ndarray  # (n, dim), L2-normalized
+
+
+class GuardedChroma(Chroma):
+    """LangChain's Chroma store whose searches map backend failures to the assistant's errors."""
+
+    guard: Any = None  # () -> context manager; set after construction
+
+    def similarity_search_with_score(self, *args: Any, **kwargs: Any) -> list[tuple[Document, float]]:
+        with self.guard():
+            return super().similarity_search_with_score(*args, **kwargs)
+
+    def similarity_search(self, *args: Any, **kwargs: Any) -> list[Document]:
+        with self.guard():
+            return super().similarity_search(*args, **kwargs)
+
+
+class Index:
+    """An opened, complete generation: its two collections and what built it."""
+
+    def __init__(
+        self, store: Store, client: ClientAPI, info: IndexInfo, embeddings: Embeddings, spec: str
+    ) -> None:
+        self.store = store
+        self.client = client
+        self.info = info
+        self.embeddings = embeddings
+        self.fresh = False  # True when this process just built it
+        self._ef = ChromaEmbeddingFunction(embeddings, spec)
+        with self.guard():
+            self.chunks: Collection = client.get_collection(
+                collection_name(info.generation, "chunks"), embedding_function=self._ef
+            )
+            self.clauses: Collection = client.get_collection(
+                collection_name(info.generation, "clauses"), embedding_function=self._ef
+            )
+
+    def guard(self) -> contextlib.AbstractContextManager[None]:
+        return self.store.guard(self.info.generation)
+
+    def check(self) -> None:
+        """Read both collections' counts: a truncated or garbage store fails here, not mid-answer."""
+        with self.guard():
+            counts = (self.chunks.count(), self.clauses.count())
+        if counts != (self.info.chunks, self.info.clauses):
+            with self.guard():
+                raise ValueError(f"{counts} rows where {self.info.chunks, self.info.clauses} were written")
+
+    def vector_store(self) -> Chroma:
+        """The chunk collection as a LangChain ``VectorStore`` (dense search)."""
+        store = GuardedChroma(
+            client=self.client,
+            collection_name=self.chunks.name,
+            embedding_function=self.embeddings,
+            create_collection_if_not_exists=False,
+        )
+        store.guard = self.guard
+        return store
+
+    @cached_property
+    def chunk_records(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """(id, text, metadata) of every chunk, in corpus order."""
+        with self.guard():
+            got = self.chunks.get(include=["documents", "metadatas"])
+        records = list(zip(got["ids"], got["documents"], got["metadatas"], strict=True))
+        return sorted(records, key=lambda r: (r[2]["order"], r[0]))
+
+    @cached_property
+    def clause_matrix(self) -> ClauseMatrix:
+        with self.guard():
+            got = self.clauses.get(include=["documents", "metadatas", "embeddings"])
+        order = sorted(range(len(got["ids"])), key=lambda i: got["metadatas"][i]["order"])
+        meta = [got["metadatas"][i] for i in order]
+        return ClauseMatrix(
+            ids=tuple(got["ids"][i] for i in order),
+            texts=tuple(got["documents"][i] for i in order),
+            paragraph_ids=tuple(str(m["paragraph_id"]) for m in meta),
+            spans=tuple((int(m["start"]), int(m["end"])) for m in meta),
+            vectors=np.asarray([got["embeddings"][i] for i in order], dtype=np.float32),
+        )
