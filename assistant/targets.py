@@ -80,8 +80,10 @@ def paragraph_targets(paragraph: Paragraph, lexicon: Lexicon | None = None) -> l
 
 
 def subject_label(fact: FigureFact) -> str:
-    """The subject as shown: a generic one ("项目") with the sentence topic it belongs to."""
-    return f"{fact.topic}·{fact.subject}" if fact.topic and fact.topic != fact.subject else fact.subject
+    """What is measured, as shown: action and subject ("新增绿地"), a generic subject ("项目") with the
+    topic it belongs to ("城中村自主更新·实施项目")."""
+    own = f"{fact.action}{fact.subject}" if fact.action and fact.subject != fact.topic else fact.subject
+    return f"{fact.topic}·{own}" if fact.topic and fact.topic != fact.subject else own
 
 
 def extract_targets(corpus: Corpus) -> list[Target]:

@@ -3,7 +3,7 @@ by value and unit; the same seed gives the same quiz."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 
@@ -68,8 +68,14 @@ def test_a_quiz_has_the_asked_number_of_questions_one_per_clause() -> None:
     )
 
 
-def test_a_cloze_blanks_the_figure_in_the_plans_clause() -> None:
+def test_a_figure_with_a_subject_is_asked_by_its_subject() -> None:
     green = next(t for t in TARGETS if t.figure == "10公顷")
+    [q] = make_quiz([green], count=1, mode="typed")
+    assert q.prompt == "今年新增绿地的目标是多少?"
+
+
+def test_a_cloze_blanks_the_figure_in_the_plans_clause() -> None:
+    green = replace(next(t for t in TARGETS if t.figure == "10公顷"), subject="")
     [q] = make_quiz([green], count=1, mode="typed")
     assert q.prompt == f"计划原文填空:“新增绿地{BLANK}”"
     [q] = make_quiz([green], count=1, mode="typed", lang="en")
