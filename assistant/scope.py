@@ -145,6 +145,7 @@ class Profiles:
     def places_in(self, text: str) -> list[str]:
         """Place names a question mentions (Chinese gazetteer, English "X district", profile names)."""
         found = [m.group(0) for m in _PLACE_ZH.finditer(text)]
+        found += [p.place for p in self.documents if p.place and _SUFFIX.sub("", p.place) in text]  # 河滨区
         found += [m.group(1) or m.group(2) for m in _PLACE_EN.finditer(text)]
         lowered = text.lower()
         found += [p.place_en for p in self.documents if p.place_en and p.place_en.lower() in lowered]
