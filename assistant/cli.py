@@ -249,6 +249,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="conversations asked turn by turn (default: eval/dialogues.jsonl)",
     )
     p.add_argument("--no-dialogues", action="store_true", help="skip the conversations")
+    p.add_argument(
+        "--library", type=Path, default=None, help="a folder with the four test reports: rerun beside them"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_eval)
 

@@ -115,6 +115,8 @@ def test_the_api_key_is_not_shown_in_repr() -> None:
         ("ASSISTANT_LLM_TIMEOUT", "inf"),
         ("ASSISTANT_LLM_TIMEOUT", "-inf"),
         ("ASSISTANT_LLM_TIMEOUT", "1e999"),
+        ("ASSISTANT_CHROMA_TIMEOUT", "nan"),
+        ("ASSISTANT_INDEX_LOCK_TIMEOUT", "inf"),
         ("ASSISTANT_MODE", "generative"),
         ("ASSISTANT_LEXICAL", "bm25"),
     ],

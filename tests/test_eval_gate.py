@@ -14,10 +14,13 @@ import pytest
 
 from assistant import Assistant, ConfigError
 from assistant.answer import messages
-from assistant.evaluation.dataset import load_dataset
+from assistant.evaluation.dataset import load_dataset, load_dialogues
+from assistant.evaluation.dialogues import run_dialogues
 from assistant.evaluation.gate import THRESHOLDS, Threshold, check_gate, load_thresholds
 from assistant.evaluation.runner import evaluate
 from assistant.figures import find_figures
+
+EVAL_DIR = THRESHOLDS.parent
 
 REQUIRED = {
     "figure accuracy (zh)",
@@ -121,3 +124,26 @@ def test_the_gate_fails_when_figures_lose_their_units(
     assert all("not measured" not in f for f in failures)  # breached on measured values
     assert run.ours.metrics["figure/zh"]["accuracy"] < 0.2
     assert run.ours.metrics["figure/en"]["accuracy"] < 0.2
+
+
+@pytest.mark.slow
+def test_the_blind_set_passes_its_gate(assistant: Assistant) -> None:
+    """Out of sample: eval/blind.jsonl was written from the plan's text alone; one rule per kind."""
+    run = evaluate(assistant, load_dataset(EVAL_DIR / "blind.jsonl"), retrieval=False)
+    failures = check_gate(run.ours.metrics, load_thresholds(section="blind"))
+    assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.slow
+def test_the_conversations_pass_their_gate(assistant: Assistant) -> None:
+    """eval/dialogues.jsonl, each turn asked with the earlier turns and their answers as history."""
+    paragraphs = {p.id: p.text for p in assistant.corpus.paragraphs}
+    run = run_dialogues(assistant, load_dialogues(), paragraphs)
+    failures = check_gate(run.metrics, load_thresholds(section="dialogues"))
+    assert failures == [], "\n".join(failures)
+
+
+def test_every_gate_section_covers_number_faithfulness() -> None:
+    for section in ("gate", "blind", "dialogues"):
+        rules = load_thresholds(section=section)
+        assert any(t.metric == "number_faithfulness" and t.minimum == 1.0 for t in rules), section

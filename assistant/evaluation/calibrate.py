@@ -64,7 +64,9 @@ def calibrate(assistant: Assistant) -> dict[str, object]:
         setting = dict(zip(keys, combo, strict=True))
         with values(setting):
             results.append((accuracy(assistant, train), combo))
-    best_train, best = max(results, key=lambda r: r[0])
+    shipped = tuple(getattr(module, name) for module, name in keys)
+    # a tie keeps the shipped values: a flat training score is no reason to move
+    best_train, best = max(results, key=lambda r: (r[0], r[1] == shipped))
     with values(dict(zip(keys, best, strict=True))):
         test_accuracy = accuracy(assistant, test)
     shipped_test = accuracy(assistant, test)
@@ -74,8 +76,8 @@ def calibrate(assistant: Assistant) -> dict[str, object]:
         "chosen": {name: value for (_, name), value in zip(keys, best, strict=True)},
         "train_accuracy": best_train,
         "test_accuracy": test_accuracy,
-        "shipped": {name: getattr(module, name) for module, name in keys},
-        "shipped_train_accuracy": next(a for a, c in results if c == tuple(getattr(m, n) for m, n in keys)),
+        "shipped": {name: value for (_, name), value in zip(keys, shipped, strict=True)},
+        "shipped_train_accuracy": next(a for a, c in results if c == shipped),
         "shipped_test_accuracy": shipped_test,
     }
 

@@ -59,8 +59,15 @@ def run_eval(args: argparse.Namespace, assistant: Assistant | None = None) -> in
         dialogues = load_dialogues(getattr(args, "dialogues", None) or DEFAULT_DIALOGUES)
         conversations = run_dialogues(assistant, dialogues, paragraphs, mode=args.mode)
         failures += check_gate(conversations.metrics, load_thresholds(section="dialogues"))
+    library = None
+    if getattr(args, "library", None):
+        from assistant.evaluation.library_eval import library_eval
+
+        library = library_eval(args.library, assistant)
     if args.json:
         out = to_json(run, thresholds, failures)
+        if library is not None:
+            out["library"] = library.to_dict()
         if conversations is not None:
             out["dialogues"] = {
                 "metrics": conversations.metrics,
@@ -71,6 +78,16 @@ def run_eval(args: argparse.Namespace, assistant: Assistant | None = None) -> in
         print(summary_text(run, failures))
         if conversations is not None:
             print(dialogue_summary(conversations))
+        if library is not None:
+            print(
+                f"\nWith the library loaded ({args.library}): the plan's set {library.with_library:.1%} "
+                f"(alone {library.single:.1%}); answers citing another document: {library.foreign_citations}; "
+                f"eval/library.jsonl: {library.library_set:.1%}"
+                if library.library_set is not None
+                else ""
+            )
+            for line in library.library_failures:
+                print(f"  {line}")
         for path_written in written:
             print(f"wrote {path_written}")
     return 0

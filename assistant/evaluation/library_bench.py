@@ -50,7 +50,9 @@ def make_library(reports: Sequence[Path], target: Path, plan_corpus: Path = PLAN
         if path.suffix != ".txt":
             raise ConfigError(f"{path} is not a .txt report")
         shutil.copy(path, target / path.name)
-        manifest["documents"].append({"file": path.name, "id": report_id(path), "title": path.stem})
+        manifest["documents"].append(
+            {"file": path.name, "id": report_id(path)}
+        )  # the rest read from the text
     (target / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
     return target
 
