@@ -148,10 +148,10 @@ class Assistant:
         self, question: str, history: Sequence[Turn] | None = None, mode: str | None = None
     ) -> Iterator[str | Answer]:
         """Text pieces as they are ready, then the complete ``Answer`` (always last)."""
-        answerer = get_answerer(mode or self.settings.mode, self)
         started = time.perf_counter()
         request = bound_request(question, history, self.settings.max_question_chars)
-        self._follow()
+        self._follow()  # first: the answerer below must be over the current index
+        answerer = get_answerer(mode or self.settings.mode, self)
         query = self.query_stage.understand(request.question, request.history)
         yield from answerer.stream(query, request.history, started)
 

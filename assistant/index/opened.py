@@ -81,12 +81,13 @@ class Index:
 
     def vector_store(self) -> Chroma:
         """The chunk collection as a LangChain ``VectorStore`` (dense search)."""
-        store = GuardedChroma(
-            client=self.client,
-            collection_name=self.chunks.name,
-            embedding_function=self.embeddings,
-            create_collection_if_not_exists=False,
-        )
+        with self.guard():  # building it already asks the server for the collection
+            store = GuardedChroma(
+                client=self.client,
+                collection_name=self.chunks.name,
+                embedding_function=self.embeddings,
+                create_collection_if_not_exists=False,
+            )
         store.guard = self.guard
         return store
 
