@@ -123,7 +123,15 @@ def _distractors(row: FigureRow, pool: Sequence[FigureRow], rng: random.Random) 
 def _prompt(row: FigureRow, lang: Lang) -> str:
     subject = subject_of(row)
     if subject:
-        return f"今年{subject}的目标是多少?" if lang == "zh" else f"What is the target for {subject}?"
+        if lang == "zh":
+            return f"今年{subject}的目标是多少?"
+        english = getattr(row, "subject_en", "") or ""
+        # the English name where the lexicon has one, the plan's words beside it
+        return (
+            f"What is the target for {english} ({subject})?"
+            if english
+            else f"What is the target for {subject}?"
+        )
     cloze = row.measure.replace(row.figure, BLANK, 1)
     if lang == "zh":
         return f"计划原文填空:“{cloze}”"

@@ -182,7 +182,9 @@ def test_cli_add_docs_remove_round_trip(
     assert [(a["id"], a["title"], a["place"], a["year"]) for a in added] == [
         ("riverside2026", "2026年河滨区政府工作报告", "河滨区", 2026)
     ]
-    assert main(["search", "河滨区新增绿地", "--json"]) == 0  # the index holds the new document (named: scoped to it)
+    assert (
+        main(["search", "河滨区新增绿地", "--json"]) == 0
+    )  # the index holds the new document (named: scoped to it)
     assert "riverside2026/p03" in {r["paragraph_id"] for r in json.loads(capsys.readouterr().out)}
 
     assert main(["docs", "--json"]) == 0

@@ -68,10 +68,12 @@ def test_a_quiz_has_the_asked_number_of_questions_one_per_clause() -> None:
     )
 
 
-def test_a_figure_with_a_subject_is_asked_by_its_subject() -> None:
+def test_the_plans_figures_are_asked_by_their_subject_from_the_figure_table() -> None:
     green = next(t for t in TARGETS if t.figure == "10公顷")
     [q] = make_quiz([green], count=1, mode="typed")
     assert q.prompt == "今年新增绿地的目标是多少?"
+    [q] = make_quiz([green], count=1, mode="typed", lang="en")
+    assert q.prompt == "What is the target for green space (新增绿地)?"
 
 
 def test_a_cloze_blanks_the_figure_in_the_plans_clause() -> None:
