@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.numerals import canonical, chinese_value
+
 # Longest units first so that "场次" wins over "场" and "兆瓦" is taken whole.
 UNITS_EN: dict[str, tuple[str, str]] = {
     # unit: (singular, plural) in English
@@ -129,38 +131,7 @@ def find_figures(text: str) -> list[Figure]:
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 CHINESE_NUMERAL_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
-
-
-def _cn_to_number(run: str) -> int:
-    """Chinese numerals to an integer ("二十" → 20, "百亿" → 10**10); unusual runs stay consistent."""
-    total, section, digit = 0, 0, 0
-    for ch in run:
-        if ch in _CN_DIGITS:
-            digit = digit * 10 + _CN_DIGITS[ch] if digit else _CN_DIGITS[ch]
-        elif ch in ("万", "亿"):
-            section = (section + digit) or 1
-            total = (total + section) * _CN_UNITS[ch]
-            section, digit = 0, 0
-        else:
-            section += (digit or 1) * _CN_UNITS[ch]
-            digit = 0
-    return total + section + digit
 
 
 def number_tokens(text: str, *, chinese_numerals: bool = False) -> set[str]:
@@ -174,7 +145,7 @@ def number_tokens(text: str, *, chinese_numerals: bool = False) -> set[str]:
     folded = _THOUSANDS.sub("", unicodedata.normalize("NFKC", text))
     tokens = {_canonical(t) for t in _DIGITS.findall(folded)}
     if chinese_numerals:
-        tokens |= {str(_cn_to_number(run)) for run in CHINESE_NUMERAL_RUN.findall(folded)}
+        tokens |= {canonical(chinese_value(run)) for run in CHINESE_NUMERAL_RUN.findall(folded)}
     return tokens
 
 
