@@ -40,6 +40,7 @@ W_PARAGRAPH = 0.4  # ... found in its paragraph (a glossary item names its term 
 W_RANK = 0.3  # the retriever's rank of the chunk holding the clause
 W_REVIEW = 0.3  # a report's review of past years weighs less than its targets, unless a past year is asked
 _PAST = re.compile(r"过去一年|过去五年|去年|上年|回顾|时期")
+_TARGETS = re.compile(r"主要预期目标|主要目标是|总体要求")  # where a report turns from review to plan
 FIGURE_MARGIN = 0.35  # a sentence with a figure may score this much below the best and still answer
 MIN_COVERAGE = 0.45  # below this weighted share of its terms in the best sentence, the plan does not say
 MIN_SIMILARITY_EN = 0.82  # an English question the lexicon cannot read must be at least this close
@@ -159,18 +160,30 @@ class ExtractiveAnswerer:
 
     @cached_property
     def _review_paragraphs(self) -> frozenset[str]:
-        """Paragraphs that review the past (a year before their document's, "过去一年"): a report's
-        targets for its own year are elsewhere."""
-        years = {d.id: d.profile.year for d in self.corpus.documents}
-        past = set()
-        for p in self.corpus.paragraphs:
-            year = years.get(p.doc_id)
-            earlier = year is not None and any(
-                int(y) < year for y in re.findall(r"((?:19|20)\d\d)年", p.text)
-            )
-            if earlier or _PAST.search(p.text):
-                past.add(p.id)
+        """Paragraphs that review the past: a report's part before its targets ("主要预期目标"),
+        when that part speaks of the year before, and any paragraph naming an earlier year or
+        "过去一年". A report's targets for its own year are elsewhere."""
+        past: set[str] = set()
+        for doc in self.corpus.documents:
+            year = doc.profile.year
+            paragraphs = doc.paragraphs
+            split = next((n for n, p in enumerate(paragraphs) if _TARGETS.search(p.text)), 0)
+            before = paragraphs[:split]
+            if year and any(f"{year - 1}年" in p.text or _PAST.search(p.text) for p in before):
+                past |= {p.id for p in before}
+            for p in paragraphs:
+                earlier = year is not None and any(
+                    int(y) < year for y in re.findall(r"((?:19|20)\d\d)年", p.text)
+                )
+                if earlier or _PAST.search(p.text):
+                    past.add(p.id)
         return frozenset(past)
+
+    def _asks_past(self, query: Query) -> bool:
+        """Does the question ask about a year before its documents' own ("2025年…" of a 2026 report)?"""
+        years = {d.profile.year for d in self.corpus.documents if d.id in query.docs} - {None}
+        asked = {int(y) for y in re.findall(r"(?:19|20)\d\d", query.text)}
+        return bool(_PAST.search(query.text)) or any(y < max(years, default=y + 1) for y in asked)
 
     def _candidates(
         self, terms: Sequence[Term], docs: Sequence[Document], qvec: np.ndarray, asks_past: bool = False
@@ -275,7 +288,7 @@ class ExtractiveAnswerer:
             terms,
             docs,
             qvec,
-            asks_past=bool(_PAST.search(query.text) or re.search(r"(?:19|20)\d\d", query.text)),
+            asks_past=self._asks_past(query),
         )
         if query.scope or not candidates:
             return self._refuse(query, candidates, docs, reason=query.scope or "topic")
