@@ -50,13 +50,18 @@ def cite(corpus: Corpus, paragraph_id: str, quote: str = "") -> Citation:
 
 
 def merge_citations(citations: list[Citation]) -> list[Citation]:
-    """One citation per paragraph, in first-cited order, quotes joined with " … "."""
+    """One citation per paragraph, in first-cited order; two quotes of one paragraph become the
+    span of the paragraph that holds both, so ``quote`` is always a substring of ``text``."""
     merged: dict[str, Citation] = {}
     for c in citations:
-        if c.id in merged:
-            old = merged[c.id]
-            if c.quote and c.quote not in old.quote:
-                merged[c.id] = Citation(c.id, c.section, c.text, f"{old.quote} … {c.quote}".strip(" …"))
-        else:
+        old = merged.get(c.id)
+        if old is None or not c.quote or c.quote in old.quote:
+            merged.setdefault(c.id, c)
+            continue
+        if not old.quote or old.quote in c.quote:
             merged[c.id] = c
+            continue
+        a, b = c.text.index(old.quote), c.text.index(c.quote)
+        start, end = min(a, b), max(a + len(old.quote), b + len(c.quote))
+        merged[c.id] = Citation(c.id, c.section, c.text, c.text[start:end])
     return list(merged.values())

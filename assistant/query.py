@@ -190,8 +190,9 @@ class QueryStage:
             text = f"{self._subject_of(frames[-1][0])} {text}"
         intent = rules.analyse(text, frames, elliptical=elliptical)
         effective = intent.text
-        if history and _YEAR_SHIFT.search(text) and not rules.out_of_scope(effective, ""):
-            effective = f"{effective} {_YEAR_SHIFT.search(text).group(0)}"  # keep the shift visible
+        shift = _YEAR_SHIFT.search(text)
+        if history and shift and shift.group(0) not in effective:
+            effective = f"{effective} {shift.group(0)}"  # "那去年呢?": keep the shift visible to scoping
         terms = tuple(self.extractor.terms(effective, intent.lang))
         scope, docs = self.profiles.scope(effective)
         return Query(

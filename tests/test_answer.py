@@ -230,3 +230,15 @@ def test_a_long_question_is_truncated_with_a_note(assistant: Assistant) -> None:
 def test_questions_are_cleaned_before_anything_reads_them() -> None:
     question = prepare_question("今年\x00新增\u200b多少绿地?\x1b", 500)
     assert question == Question("今年新增多少绿地?", "zh")
+
+
+def test_two_quotes_of_one_paragraph_merge_into_one_substring(assistant: Assistant) -> None:
+    """Issue 10 item 16: a citation's quote is always a substring of its paragraph's text."""
+    from assistant.citations import cite, merge_citations
+
+    first = cite(assistant.corpus, "zl2025/p12", "新建、改建道路20条")
+    second = cite(assistant.corpus, "zl2025/p12", "新增绿地10公顷")
+    (merged,) = merge_citations([first, second])
+    assert merged.quote in merged.text and "20条" in merged.quote and "10公顷" in merged.quote
+    answer = assistant.ask("今年要新建改建多少条道路、新增多少公里?")
+    assert all(c.quote in c.text for c in answer.citations)

@@ -39,11 +39,18 @@ TWO_SENTENCES = "今年新增绿地10公顷[zl2025/p12]。新建、改建道路2
 @pytest.mark.parametrize("name", ["answer_zh", "answer_en"])
 def test_prompt_files_take_exactly_the_chain_variables(name: str) -> None:
     prompt = load_prompt(name, PROMPTS)
-    assert sorted(prompt.input_variables) == ["context", "history", "not_found", "question"]
+    assert sorted(prompt.input_variables) == ["context", "documents", "history", "not_found", "question"]
     messages = prompt.invoke(
-        {"context": "[zl2025/p12] 节\n正文", "history": "无", "question": "Q?", "not_found": NOT_FOUND_TOKEN}
+        {
+            "context": "[zl2025/p12] 节\n正文",
+            "documents": "钟楼区2025年工作安排 (zl2025)",
+            "history": "无",
+            "question": "Q?",
+            "not_found": NOT_FOUND_TOKEN,
+        }
     ).to_messages()
     assert [m.type for m in messages] == ["system", "human"]
+    assert "钟楼区2025年工作安排 (zl2025)" in messages[0].content  # the library, from the profiles
     assert NOT_FOUND_TOKEN in messages[0].content
     assert "<question>\nQ?\n</question>" in messages[1].content
 

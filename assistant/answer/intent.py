@@ -58,16 +58,6 @@ _QUESTION_WORDS_EN = re.compile(
     r"cent|percentage|level|amount|figure|size|scale|capacity|value|some|mean|means|meaning)\b|[?!.,;:\"'“”]"
 )
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:年|\b)")
-_OTHER_YEAR_WORDS = re.compile(r"去年|前年|明年|后年|上一年|上年度|last year|next year|previous year", re.I)
-# Other places people compare with; a place the plan itself names (常州卫校) is not "other".
-_PLACE_ZH = re.compile(
-    r"(天宁|新北|武进|金坛|溧阳|常州市|江阴|宜兴|昆山|常熟|张家港|太仓|苏州|无锡|南京|上海|北京|杭州|"
-    r"深圳|广州|南通|扬州|镇江|泰州|徐州|连云港|淮安|盐城|宿迁|合肥|宁波)(?:区|市|县)?"
-)
-_PLACE_EN = re.compile(
-    r"\b([A-Z][a-z]+)(?:'s)? (?i:district|county|city|province|town)\b|\b(?i:district|city) of ([A-Z][a-z]+)"
-)
-_HOME_EN = {"zhonglou"}
 
 
 @dataclass(frozen=True)
@@ -241,19 +231,3 @@ _QUESTION_FRAME_ZH = re.compile(
     r"多少[个家所部条座户场次公里公顷兆瓦]*|几[个家所部条座]?|目标|是什么|哪些|哪个"
 )
 _QUESTION_FRAME_EN = re.compile(r"how many|how much|what is the target|target|which|what")
-
-
-def out_of_scope(text: str, corpus_text: str) -> str | None:
-    """Why the plan cannot answer: another year or another place; ``None`` when in scope."""
-    years = {y for y in _YEAR.findall(text) if y != "2025"}
-    if years or _OTHER_YEAR_WORDS.search(text):
-        label = "、".join(sorted(years)) + "年" if years else "其他年份"
-        return f"year:{label}"
-    for match in _PLACE_ZH.finditer(text):
-        if match.group(0) not in corpus_text:
-            return f"place:{match.group(0)}"
-    for match in _PLACE_EN.finditer(text):
-        name = (match.group(1) or match.group(2) or "").lower()
-        if name and name not in _HOME_EN:
-            return f"place:{match.group(1) or match.group(2)}"
-    return None

@@ -109,6 +109,7 @@ def _prompt_variables(inputs: dict[str, Any]) -> dict[str, str]:
         "context": context.render(),
         "history": inputs["history"],
         "question": inputs["question"],
+        "documents": inputs["documents"],
         "not_found": NOT_FOUND_TOKEN,
     }
 
@@ -255,6 +256,7 @@ def answer_with_llm(
         "query": question.retrieval,
         "question": fence(question.question),
         "history": render_history(history, question.lang),
+        "documents": "; ".join(f"{p.title} ({p.id})" for p in assistant.profiles.documents),
     }
     prompt = answer_prompt(settings, question.lang)
     gate: ClaimGate | None = None
