@@ -46,6 +46,7 @@ MIN_COVERAGE = 0.45  # below this weighted share of its terms in the best senten
 MIN_SIMILARITY_EN = 0.82  # an English question the lexicon cannot read must be at least this close
 MAX_SPAN = 60  # longest quote built from a topical clause to its figure clause
 MAX_FACT_SPAN = 120  # longest quote of a fact: its clause and the rest of its sentence
+WARM_FIGURES = 500  # up to this many figures, warm_up embeds their subjects (a library's wait until asked)
 W_SUBJECT = 1.0  # a figure whose own subject holds the question's terms beats its neighbours
 MIN_SUBJECT_SIMILARITY = 0.86  # e5 cosine, question vs a figure's subject, when no term of it matches
 COUNT_UNITS = frozenset(
@@ -150,7 +151,10 @@ class ExtractiveAnswerer:
         return forms
 
     def warm_up(self) -> None:
-        _ = self._match_forms, self.figures
+        _ = self._match_forms, self.figures, self._review_paragraphs
+        if sum(map(len, self.figures.values())) <= WARM_FIGURES:  # a plan's worth: embed its subjects now
+            for facts in self.figures.values():
+                self._figure_vector(facts[0])
         self.embeddings.embed_query("预热")
 
     def _text(self, pid: str, span: tuple[int, int]) -> str:
