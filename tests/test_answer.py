@@ -6,6 +6,8 @@ names the figure, the paragraph it must cite, and how it must be said.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant import Answer, Assistant
@@ -242,3 +244,16 @@ def test_two_quotes_of_one_paragraph_merge_into_one_substring(assistant: Assista
     assert merged.quote in merged.text and "20条" in merged.quote and "10公顷" in merged.quote
     answer = assistant.ask("今年要新建改建多少条道路、新增多少公里?")
     assert all(c.quote in c.text for c in answer.citations)
+
+
+def test_each_english_line_renders_the_figures_of_its_own_quote(assistant: Assistant) -> None:
+    """A resolved "respectively" figure belongs to its own line, not to the lines after it."""
+    answer = ask(
+        assistant, "How many city major projects will be added to the list? And how much new green space?"
+    )
+    lines = answer.text.splitlines()
+    assert "市重大项目: 7个" in lines[0] and any("10公顷" in line for line in lines[1:])
+    for line in lines:
+        lead, _, quote = line.partition(" — ")
+        rendered = re.findall(r"\(([^()]*\d[^()]*)\)", lead)  # "7 (7个)": the plan's figure in brackets
+        assert all(figure in quote for figure in rendered), line

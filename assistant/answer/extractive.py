@@ -544,9 +544,12 @@ class ExtractiveAnswerer:
                 query.lang,
                 q,
                 pid,
-                (_english_figures(resolved.text) if resolved else _english_figures(q)) if figures else [],
+                # the resolved figure is the first quote's only: later quotes render their own
+                (_english_figures(resolved.text) if resolved and n == 0 else _english_figures(q))
+                if figures
+                else [],
             )
-            for pid, q in quotes
+            for n, (pid, q) in enumerate(quotes)
         ]
         if resolved is not None:
             lines[0] += messages.resolution(query.lang, resolved.subject, resolved.text)
