@@ -249,10 +249,10 @@ def test_two_quotes_of_one_paragraph_merge_into_one_substring(assistant: Assista
 def test_each_english_line_renders_the_figures_of_its_own_quote(assistant: Assistant) -> None:
     """A resolved "respectively" figure belongs to its own line, not to the lines after it."""
     answer = ask(
-        assistant, "How many city major projects will be added to the list? And how much new green space?"
-    )
+        assistant, "How many city major projects and high-tech enterprises?"
+    )  # one sentence, two quotes
     lines = answer.text.splitlines()
-    assert "市重大项目: 7个" in lines[0] and any("10公顷" in line for line in lines[1:])
+    assert "市重大项目: 7个" in lines[0] and any("超500家" in line for line in lines[1:])
     for line in lines:
         lead, _, quote = line.partition(" — ")
         rendered = re.findall(r"\(([^()]*\d[^()]*)\)", lead)  # "7 (7个)": the plan's figure in brackets
