@@ -18,7 +18,7 @@ from assistant.answer.english import Lexicon
 from assistant.answer.terms import Term, TermExtractor
 from assistant.citations import cited_ids
 from assistant.question import Question
-from assistant.scope import Profiles
+from assistant.scope import RELATIVE_YEAR, Profiles
 from assistant.text import fold, is_english
 
 Turn = tuple[str, str]  # (question, answer text), as the page and the API send history
@@ -75,10 +75,6 @@ _META: tuple[tuple[Meta, re.Pattern[str]], ...] = (
 )
 _PRONOUN_ZH = re.compile(r"它们|它|其|该项|这项|这个|那个|这件事|这方面|此项")
 _PRONOUN_EN = re.compile(r"\b(?:it|its|this|that|they|them|these|those)\b", re.I)
-_YEAR_SHIFT = re.compile(
-    r"去年|前年|明年|后年|上一年|前一年|上年度|那年之前|往年|year before|previous year|prior year|last year|next year|the year after",
-    re.I,
-)
 
 
 @dataclass(frozen=True)
@@ -190,7 +186,7 @@ class QueryStage:
             text = f"{self._subject_of(frames[-1][0])} {text}"
         intent = rules.analyse(text, frames, elliptical=elliptical)
         effective = intent.text
-        shift = _YEAR_SHIFT.search(text)
+        shift = RELATIVE_YEAR.search(text)
         if history and shift and shift.group(0) not in effective:
             effective = f"{effective} {shift.group(0)}"  # "那去年呢?": keep the shift visible to scoping
         terms = tuple(self.extractor.terms(effective, intent.lang))
@@ -271,8 +267,3 @@ _DEFINED = re.compile(r"(?:名词解释 — |glossary defines )(?P<term>[^：:�
 def _defined_term(answer: str) -> str:
     match = _DEFINED.search(answer)
     return fold(match.group("term")).strip() if match else ""
-
-
-def query_terms_text(query: Query) -> str:
-    """The query's subject words, folded (for matching figure subjects)."""
-    return " ".join(t.forms[0] for t in query.terms)

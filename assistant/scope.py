@@ -14,7 +14,7 @@ from assistant.corpus import Corpus
 from assistant.profile import DocumentProfile
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年|\b|[^\d])")
-_RELATIVE_YEAR = re.compile(
+RELATIVE_YEAR = re.compile(  # "那去年呢?": a year named by its distance from this one
     r"去年|前年|明年|后年|上一年|前一年|上年度|往年|year before|previous year|prior year|last year|next year|the year after",
     re.I,
 )
@@ -120,25 +120,28 @@ class Profiles:
 
     documents: tuple[DocumentProfile, ...]
     default: str
-    home_text: str = ""  # the default document's text: a place it names itself is in scope
-    texts: tuple[tuple[str, str], ...] = ()  # (document ID, text): a place a named document names is in it
+    texts: tuple[tuple[str, str], ...] = ()  # (document ID, text): a place a document names is in it
 
     @classmethod
     def of(cls, corpus: Corpus, default: str | None = None) -> Profiles:
         profiles = [doc.profile for doc in corpus.documents]
         chosen = default if default and any(p.id == default for p in profiles) else profiles[0].id
-        home = next(d for d in corpus.documents if d.id == chosen)
-        return cls(tuple(profiles), chosen, home.text, tuple((d.id, d.text) for d in corpus.documents))
+        return cls(tuple(profiles), chosen, tuple((d.id, d.text) for d in corpus.documents))
 
     def get(self, doc_id: str) -> DocumentProfile:
         return next(p for p in self.documents if p.id == doc_id)
+
+    @property
+    def home_text(self) -> str:
+        """The default document's text: a place it names itself ("常州卫校") is in scope."""
+        return dict(self.texts).get(self.default, "")
 
     @property
     def home(self) -> DocumentProfile:
         return self.get(self.default)
 
     def holdings(self, lang: str) -> str:
-        """What the library holds, for a refusal: "钟楼区2025年、江苏省2026年"."""
+        """What the library holds, for a refusal: "钟楼区、江苏省"."""
         labels = dict.fromkeys(label(p, lang) for p in self.documents if label(p, lang))
         return ("; " if lang == "en" else "、").join(labels)
 
@@ -174,10 +177,10 @@ class Profiles:
         if years:
             with_year = {p.id for p in self.documents if p.year in years}
             if not with_year & docs:
-                label = "、".join(f"{y}年" for y in sorted(years))
-                return f"year:{label}", ()
+                asked = "、".join(f"{y}年" for y in sorted(years))
+                return f"year:{asked}", ()
             docs &= with_year
-        elif _RELATIVE_YEAR.search(text):
+        elif RELATIVE_YEAR.search(text):
             return "year:其他年份", ()
         if not named_place and not years:
             return None, (self.default,)

@@ -107,7 +107,7 @@ LIBRARY = Profiles(
         DocumentProfile("js2026", "2026年江苏省政府工作报告", place="江苏省", year=2026, place_en="Jiangsu"),
     ),
     default="zl2025",
-    home_text="常州卫校",
+    texts=(("zl2025", "常州卫校"), ("js2026", "")),
 )
 
 

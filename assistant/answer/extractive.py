@@ -22,6 +22,7 @@ from assistant.answer import messages
 from assistant.answer.english import figure_in_english
 from assistant.answer.result import Answer
 from assistant.answer.terms import Term, coverage
+from assistant.chunking import split_clauses
 from assistant.citations import Citation, cite, merge_citations
 from assistant.corpus import Corpus
 from assistant.figure_table import FigureFact, build_figure_table
@@ -88,8 +89,6 @@ class Candidate:
 
 class ExtractiveAnswerer:
     """Question → retrieved chunks → scored clauses → a quoted, cited answer (or a refusal)."""
-
-    name = "extractive"
 
     def __init__(
         self,
@@ -332,7 +331,10 @@ class ExtractiveAnswerer:
         top = max(query.terms, key=lambda t: t.weight)
         text = self.corpus.paragraph(pid).text
         facts = self.figures.get(pid, [])
-        clauses = [(a, b) for a, b in _clause_spans(text, fact.sentence) if top.found_in(fold(text[a:b]))]
+        start, end = fact.sentence
+        clauses = [
+            (a, b) for a, b in split_clauses(text) if start <= a < end and top.found_in(fold(text[a:b]))
+        ]
         return bool(clauses) and not any(a <= f.figure.start < b for a, b in clauses for f in facts)
 
     def _gives_attribute(self, query: Query, span: tuple[str, int, int]) -> bool:
@@ -373,7 +375,8 @@ class ExtractiveAnswerer:
 
         asked = fold(query.text)
 
-        def fit(fact: FigureFact) -> tuple[float, float]:
+        def fit(fact: FigureFact) -> tuple[float, float, float]:
+            """(score, word coverage, e5 similarity) of a figure's subject against the question."""
             # its own clause's words count fully, a topic inherited from the sentence by half
             words = coverage(query.terms, fold(fact.own_words())) + 0.5 * coverage(
                 query.terms, fold(fact.topic)
@@ -383,13 +386,13 @@ class ExtractiveAnswerer:
             named = (
                 0.5 if len(fact.subject) >= 2 and fold(fact.subject) in asked else 0.0
             )  # "规模多大" → 规模
-            return W_SUBJECT * words + similarity + inside + named, words
+            return W_SUBJECT * words + similarity + inside + named, words, similarity
 
-        ranked = sorted(in_sentence, key=lambda f: fit(f)[0], reverse=True)
+        fits = {id(f): fit(f) for f in in_sentence}
+        ranked = sorted(in_sentence, key=lambda f: fits[id(f)][0], reverse=True)
         fresh = [f for f in ranked if not any(q_pid == pid and f.figure.text in q for q_pid, q in quoted)]
         best = (fresh or ranked)[0]  # an earlier part of the message already quoted the others
-        words = fit(best)[1]
-        similarity = float(self._figure_vector(best) @ qvec)
+        _, words, similarity = fits[id(best)]
         if (
             words == 0
             and similarity < MIN_SUBJECT_SIMILARITY
@@ -623,16 +626,6 @@ class ExtractiveAnswerer:
 
 def _kind_of(query: Query) -> str:
     return "figure" if query.units or query.attribute in ("amount", "percent", "money", "rank") else "fact"
-
-
-def _clause_spans(text: str, sentence: tuple[int, int]) -> list[tuple[int, int]]:
-    spans, start = [], sentence[0]
-    for m in re.finditer(r"[,，;；。:：]", text[sentence[0] : sentence[1]]):
-        spans.append((start, sentence[0] + m.end()))
-        start = sentence[0] + m.end()
-    if start < sentence[1]:
-        spans.append((start, sentence[1]))
-    return spans
 
 
 def _lists_members(quote: str, terms: Sequence[Term], question: str) -> bool:
