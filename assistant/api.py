@@ -21,7 +21,7 @@ from assistant.answer.terms import TermExtractor
 from assistant.budget import bound_request
 from assistant.config import Settings, load_settings
 from assistant.corpus import Corpus, Paragraph, load_corpus
-from assistant.errors import ConfigError, UnknownParagraph
+from assistant.errors import ConfigError, LibraryConflict, UnknownParagraph
 from assistant.index import Index, IndexInfo, IndexWatch, Progress, build_index, index_status, open_index
 from assistant.lexical import BM25, TOKENIZERS
 from assistant.query import Query, QueryStage
@@ -104,8 +104,24 @@ class Assistant:
 
     @cached_property
     def profiles(self) -> Profiles:
-        """Each document's place and year (corpus/manifest.json)."""
-        return Profiles.of(self.corpus)
+        """Each document's place and year (corpus/manifest.json); the default one from the settings."""
+        default = self.settings.default_doc
+        if default and default not in self.corpus.doc_ids:
+            raise ConfigError(
+                f"ASSISTANT_DEFAULT_DOC={default!r} is not in the library; it holds "
+                f"{', '.join(self.corpus.doc_ids)} (see `assistant docs`)."
+            )
+        return Profiles.of(self.corpus, default or None)
+
+    def _stage_for(self, doc: str | None) -> QueryStage:
+        """The query stage, with ``doc`` (a document ID) answering unscoped questions."""
+        if doc is None or doc == self.profiles.default:
+            return self.query_stage
+        if doc not in self.corpus.doc_ids:
+            raise LibraryConflict(
+                f"No document {doc!r} in the library; it holds {', '.join(self.corpus.doc_ids)}."
+            )
+        return self.query_stage.for_default(doc)
 
     @cached_property
     def query_stage(self) -> QueryStage:
@@ -114,17 +130,19 @@ class Assistant:
         extractor = TermExtractor(self.index.clause_matrix.texts, self.settings.corpus_dir, lexicon, glossary)
         return QueryStage(extractor, lexicon, self.profiles)
 
-    def understand(self, question: str, history: Sequence[Turn] | None = None) -> Query:
+    def understand(
+        self, question: str, history: Sequence[Turn] | None = None, doc: str | None = None
+    ) -> Query:
         """What a question asks, with the conversation so far (see ``assistant.query``)."""
         request = bound_request(question, history, self.settings.max_question_chars)
-        return self.query_stage.understand(request.question, request.history)
+        return self._stage_for(doc).understand(request.question, request.history)
 
-    def search(self, query: str, k: int | None = None) -> list[Document]:
+    def search(self, query: str, k: int | None = None, doc: str | None = None) -> list[Document]:
         """The ``k`` best chunks for ``query``, each with ``metadata["paragraph_id"]`` and ``["section"]``."""
         self._follow()
         if k is not None and (not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K):
             raise ConfigError(f"k must be at least 1 and at most {MAX_K} (a whole number), not {k!r}")
-        understood = self.understand(query)
+        understood = self.understand(query, doc=doc)
         docs = self.retriever(k=k).invoke(understood.retrieval, docs=understood.docs)
         for doc in docs:
             doc.metadata["notes"] = list(understood.notes)
@@ -138,21 +156,35 @@ class Assistant:
             )
         return self.corpus.paragraph(paragraph_id)
 
-    def ask(self, question: str, history: Sequence[Turn] | None = None, mode: str | None = None) -> Answer:
-        """Answer from the plan, citing paragraphs; ``abstained`` when the plan does not say."""
-        *_, final = self.ask_stream(question, history, mode)
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn] | None = None,
+        mode: str | None = None,
+        doc: str | None = None,
+    ) -> Answer:
+        """Answer from the plan, citing paragraphs; ``abstained`` when the plan does not say.
+
+        ``doc`` (a document ID, see ``assistant docs``) answers questions that name no place or
+        year from that document instead of the default one.
+        """
+        *_, final = self.ask_stream(question, history, mode, doc)
         assert isinstance(final, Answer)
         return final
 
     def ask_stream(
-        self, question: str, history: Sequence[Turn] | None = None, mode: str | None = None
+        self,
+        question: str,
+        history: Sequence[Turn] | None = None,
+        mode: str | None = None,
+        doc: str | None = None,
     ) -> Iterator[str | Answer]:
         """Text pieces as they are ready, then the complete ``Answer`` (always last)."""
         started = time.perf_counter()
         request = bound_request(question, history, self.settings.max_question_chars)
         self._follow()  # first: the answerer below must be over the current index
         answerer = get_answerer(mode or self.settings.mode, self)
-        query = self.query_stage.understand(request.question, request.history)
+        query = self._stage_for(doc).understand(request.question, request.history)
         yield from answerer.stream(query, request.history, started)
 
     @cached_property

@@ -75,7 +75,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    answer = Assistant(progress=TerminalProgress()).ask(args.question, mode=args.mode)
+    answer = Assistant(progress=TerminalProgress()).ask(args.question, mode=args.mode, doc=args.doc)
     if args.json:
         print(answer.to_json())
         return 0
@@ -234,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer a question from the plan, with citations")
     p.add_argument("question")
     p.add_argument("--mode", choices=["extractive", "llm"], default=None)
+    p.add_argument("--doc", default=None, help="a document ID (assistant docs) for questions naming no place")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_ask)
 

@@ -51,6 +51,8 @@ class Settings:
     llm_model: str = "qwen2.5:7b-instruct"
     llm_api_key: str = field(default="not-needed", repr=False)
     llm_timeout_s: float = DEFAULT_LLM_TIMEOUT_S
+    default_doc: str = ""  # the document an unscoped question goes to ("": the library's first, the plan)
+    allow_upload: bool = False  # the page's upload button for staff
     host: str = "127.0.0.1"  # the web page binds here: loopback unless told otherwise
     port: int = 7860
 
@@ -102,6 +104,8 @@ _ENV = {
     "ASSISTANT_LLM_MODEL": ("llm_model", str),
     "ASSISTANT_LLM_API_KEY": ("llm_api_key", str),
     "ASSISTANT_LLM_TIMEOUT": ("llm_timeout_s", _finite),
+    "ASSISTANT_DEFAULT_DOC": ("default_doc", str),
+    "ASSISTANT_ALLOW_UPLOAD": ("allow_upload", _bool),
     "ASSISTANT_HOST": ("host", str),
     "ASSISTANT_PORT": ("port", int),
 }

@@ -175,6 +175,10 @@ class Corpus:
     def paragraphs(self) -> tuple[Paragraph, ...]:
         return tuple(p for doc in self.documents for p in doc.paragraphs)
 
+    @property
+    def doc_ids(self) -> tuple[str, ...]:
+        return tuple(doc.id for doc in self.documents)
+
     @cached_property
     def _by_id(self) -> dict[str, Paragraph]:
         return {p.id: p for p in self.paragraphs}

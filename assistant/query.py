@@ -141,6 +141,10 @@ class QueryStage:
         self.lexicon = lexicon
         self.profiles = profiles
 
+    def for_default(self, doc_id: str) -> QueryStage:
+        """This stage with another document answering unscoped questions (the page's picker)."""
+        return QueryStage(self.extractor, self.lexicon, replace(self.profiles, default=doc_id))
+
     def understand(self, question: Question, history: Sequence[Turn] = ()) -> Query:
         """One question (maybe several in one message), with the conversation so far."""
         parts = rules.split_questions(question.text)

@@ -39,6 +39,8 @@ READS = [
     ("ASSISTANT_LLM_MODEL", "qwen2.5:3b", "llm_model", "qwen2.5:3b"),
     ("ASSISTANT_LLM_API_KEY", "sk-local", "llm_api_key", "sk-local"),
     ("ASSISTANT_LLM_TIMEOUT", "7.5", "llm_timeout_s", 7.5),
+    ("ASSISTANT_DEFAULT_DOC", "jiangsu2026", "default_doc", "jiangsu2026"),
+    ("ASSISTANT_ALLOW_UPLOAD", "1", "allow_upload", True),
     ("ASSISTANT_HOST", "0.0.0.0", "host", "0.0.0.0"),
     ("ASSISTANT_PORT", "8080", "port", 8080),
 ]

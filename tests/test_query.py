@@ -6,9 +6,12 @@ follow-ups and questions about the last answer, and the text to retrieve with.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant import Assistant
+from assistant.errors import LibraryConflict
 from assistant.profile import DocumentProfile
 from assistant.scope import Profiles
 
@@ -132,3 +135,15 @@ def test_profiles_scope_a_question_to_documents(
 def test_holdings_name_places_without_digits() -> None:
     assert LIBRARY.holdings("zh") == "钟楼区、江苏省"
     assert not any(ch.isdigit() for ch in LIBRARY.holdings("en"))
+
+
+def test_the_chosen_document_answers_unscoped_questions() -> None:
+    picked = replace(LIBRARY, default="js2026")  # what QueryStage.for_default gives the page's picker
+    assert picked.scope("今年GDP增长目标?") == (None, ("js2026",))
+    assert picked.scope("钟楼区今年新增多少绿地?") == (None, ("zl2025",))  # a named place still wins
+
+
+def test_asking_about_a_document_the_library_lacks_is_refused_by_name(assistant: Assistant) -> None:
+    with pytest.raises(LibraryConflict, match="zl2025"):
+        assistant.ask("今年新增多少绿地?", doc="sh2026")
+    assert assistant.ask("今年新增多少绿地?", doc="zl2025").text == assistant.ask("今年新增多少绿地?").text
