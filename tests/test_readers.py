@@ -261,3 +261,10 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_parsed(tmp_path: Pat
 )
 def test_a_real_text_file_reads_as_the_corpus_reads_it(name: str) -> None:
     assert list(read_document(REALDOCS / name).paragraphs) == reference_paragraphs(REALDOCS / name)
+
+
+def test_a_text_file_saved_as_markdown_keeps_one_paragraph_a_line(tmp_path: Path) -> None:
+    """Renamed .txt → .md (no blank lines, lines ending sentences): the same paragraphs and IDs."""
+    path = tmp_path / "plan.md"
+    path.write_bytes(PLAN_TXT.read_bytes())
+    assert read_document(path).paragraphs == tuple(reference_paragraphs(PLAN_TXT))

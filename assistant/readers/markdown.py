@@ -17,6 +17,7 @@ _MARKUP = re.compile(r"^(#{1,6}\s+|>\s?|[-*+]\s+)")
 _TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|`)")
+_SENTENCE_END = re.compile(r"[。！？!?；;”」)）]$")
 
 
 def _inline(text: str) -> str:
@@ -27,8 +28,21 @@ def _inline(text: str) -> str:
     return _MARKUP.sub("", text)
 
 
+def _one_paragraph_a_line(lines: list[str]) -> bool:
+    """A text file saved as .md: no blank lines between paragraphs, most lines end a sentence.
+
+    Markdown would join its lines into one paragraph; its writer meant one paragraph a line.
+    """
+    text = [line.strip() for line in lines if line.strip()]
+    blank = len(lines) - len(text)
+    ending = sum(bool(_SENTENCE_END.search(line)) for line in text)
+    return len(text) >= 5 and blank <= len(text) * 0.05 and ending >= len(text) * 0.3
+
+
 def read(path: Path) -> ReadDocument:
     lines = decode(path, path.read_bytes()).splitlines()
+    if _one_paragraph_a_line(lines):
+        return ReadDocument(path, "markdown", clean_paragraphs([_inline(line.strip()) for line in lines]))
     paragraphs: list[str] = []
     current: str | None = None
     fenced = False
