@@ -75,6 +75,11 @@ _META: tuple[tuple[Meta, re.Pattern[str]], ...] = (
 )
 _PRONOUN_ZH = re.compile(r"它们|它|其|该项|这项|这个|那个|这件事|这方面|此项")
 _PRONOUN_EN = re.compile(r"\b(?:it|its|this|that|they|them|these|those)\b", re.I)
+# "它说的“两大市场”", "the settlement it mentions": the pronoun is the document, not the last subject
+_DOCUMENT_PRONOUN_ZH = re.compile(r"(?:它|其)(?:说|提到|提出|讲|写|列|点名)|(?:它|其)(?:里|中)(?:面|的)")
+_DOCUMENT_PRONOUN_EN = re.compile(
+    r"\b(?:it|they)\s+(?:mentions?|says?|lists?|names?|talks? about|refers? to|describes?|calls?)\b", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -247,6 +252,8 @@ class QueryStage:
         if not frames:
             return text
         english = is_english(text)
+        if (_DOCUMENT_PRONOUN_EN if english else _DOCUMENT_PRONOUN_ZH).search(text):
+            return text
         pronoun = (_PRONOUN_EN if english else _PRONOUN_ZH).search(text)
         if pronoun is None:
             return text

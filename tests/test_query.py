@@ -147,3 +147,17 @@ def test_asking_about_a_document_the_library_lacks_is_refused_by_name(assistant:
     with pytest.raises(LibraryConflict, match="zl2025"):
         assistant.ask("今年新增多少绿地?", doc="sh2026")
     assert assistant.ask("今年新增多少绿地?", doc="zl2025").text == assistant.ask("今年新增多少绿地?").text
+
+
+def test_an_english_phrase_with_several_plan_terms_is_one_subject(assistant: Assistant) -> None:
+    """ "new" is 新增 or 新建, not both: alternatives must not halve the question's coverage."""
+    terms = assistant.understand("How many new high-tech enterprises are to be certified?").terms
+    assert any({"新增", "新建"} <= set(t.forms) for t in terms)
+    assert not any(t.forms == ("新建",) for t in terms)
+
+
+def test_a_pronoun_that_stands_for_the_document_is_left_alone(assistant: Assistant) -> None:
+    first = ("钟楼高新区2025年重点培育什么现代产业体系?", "计划原文：“…“1+3”现代产业体系…” [zl2025/p08]")
+    assert assistant.understand("它说的“两大市场”指哪两个?", [first]).text == "它说的“两大市场”指哪两个?"
+    english = assistant.understand("And the settlement it mentions?", [first]).text
+    assert "现代产业体系" not in english

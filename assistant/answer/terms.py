@@ -207,7 +207,10 @@ class TermExtractor:
         return [(w.word, w.flag) for w in jieba.posseg.lcut(text, HMM=len(text) <= HMM_MAX_CHARS)]
 
     def _english(self, question: str) -> list[Term]:
-        terms = [self._term((fold(t),)) for t in self._lexicon.translate_terms(question)]
+        # one term per English phrase: its plan terms are alternatives ("new" → 新增|新建), not a list
+        terms = [
+            self._term(tuple(fold(t) for t in forms)) for forms in self._lexicon.translate_phrases(question)
+        ]
         # Latin words the plan itself uses (QFLP, GDP, AI) count as they are. When the lexicon
         # knows nothing of the question, its unknown words count as absent from the plan.
         unknown = []
