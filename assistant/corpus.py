@@ -23,7 +23,8 @@ MANIFEST = "manifest.json"
 
 _LEVEL1 = re.compile(r"^[一二三四五六七八九十]+、")
 _LEVEL2 = re.compile(r"^[(（][一二三四五六七八九十]+[)）]")
-_GLOSSARY_HEADING = re.compile(r"^名词解释[:：]?$")
+GLOSSARY_TITLE = "名词解释"  # the heading after which paragraphs are glossary items
+_GLOSSARY_HEADING = re.compile(rf"^{GLOSSARY_TITLE}[:：]?$")
 _GLOSSARY_ITEM = re.compile(r"^(\d+)\s*[.．、]\s*")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+")
 _SENTENCE_PUNCT = re.compile(r"[。，,；;！!？?]")

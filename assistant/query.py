@@ -17,6 +17,7 @@ from assistant.answer import intent as rules
 from assistant.answer.english import Lexicon
 from assistant.answer.terms import Term, TermExtractor
 from assistant.citations import cited_ids
+from assistant.corpus import GLOSSARY_TITLE
 from assistant.question import Question
 from assistant.scope import RELATIVE_YEAR, Profiles
 from assistant.text import fold, is_english
@@ -198,7 +199,7 @@ class QueryStage:
         shift = RELATIVE_YEAR.search(text)
         if history and shift and shift.group(0) not in effective:
             effective = f"{effective} {shift.group(0)}"  # "那去年呢?": keep the shift visible to scoping
-        terms = tuple(self.extractor.terms(effective, intent.lang))
+        terms = self._subject_terms(effective, intent.lang)
         scope, docs = self.profiles.scope(effective)
         return Query(
             question=question.text,
@@ -217,6 +218,14 @@ class QueryStage:
             previous=previous,
             notes=question.notes,
         )
+
+    def _subject_terms(self, text: str, lang: str) -> tuple[Term, ...]:
+        """The question's terms without those naming a document or its parts ("work plan" →
+        工作安排, 名词解释): they say where to look, not what about. Kept if nothing else is left."""
+        terms = tuple(self.extractor.terms(text, lang))
+        names = [fold(p.title) for p in self.profiles.documents] + [GLOSSARY_TITLE]
+        subjects = tuple(t for t in terms if not all(any(f in n for n in names) for f in t.forms))
+        return subjects or terms
 
     def _names_no_subject(self, text: str) -> bool:
         """ "已经建成多少?": only verbs and question words, nothing the question is about."""
@@ -268,7 +277,7 @@ class QueryStage:
     def _subject_of(self, question: str) -> str:
         """The most specific terms of a question: its rarest plan words."""
         lang = "en" if is_english(question) else "zh"
-        terms = sorted(self.extractor.terms(question, lang), key=lambda t: -t.weight)
+        terms = sorted(self._subject_terms(question, lang), key=lambda t: -t.weight)
         return " ".join(t.forms[0] for t in terms[:2])
 
 

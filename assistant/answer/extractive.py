@@ -53,6 +53,11 @@ MIN_SUBJECT_SIMILARITY = 0.86  # e5 cosine, question vs a figure's subject, when
 COUNT_UNITS = frozenset(
     ["个", "家", "所", "部", "条", "座", "户", "项", "处", "场", "次", "名", "人", "场次"]
 )
+# "今年对它有什么安排?": what the plan does about a term, which its body says (not the glossary)
+_ASKS_ACTION = re.compile(
+    r"安排|目标|打算|举措|措施|任务|要做|怎么做|做什么|推进|部署|\b(?:plans?|targets?|arrangements?|measures|doing|do about)\b",
+    re.I,
+)
 _FULL_STOP = re.compile(r"[。!！?？]")
 _DATE = re.compile(r"(?:19|20)\d\d年|\d{1,2}月|年底|年内|年末|年初|上半年|下半年|季度|按期|当年|今年")
 _COUNTED_SLOGAN = re.compile(r"[“\"]([^”\"]*[一二两三四五六七八九十\d][^”\"]*)[”\"]")
@@ -299,6 +304,8 @@ class ExtractiveAnswerer:
             defined = self._definition(query, candidates)
             if defined:
                 return defined
+        if query.kind == "fact" and _ASKS_ACTION.search(query.text):
+            candidates = self._body_first(candidates)
         best = candidates[0]
         if not self._on_topic(query, terms, candidates):
             return self._refuse(query, candidates, docs, reason="topic")
@@ -324,6 +331,14 @@ class ExtractiveAnswerer:
         if query.multi:
             spans += self._more_parts(terms, spans, candidates)
         return self._quote(query, spans)
+
+    def _body_first(self, candidates: list[Candidate]) -> list[Candidate]:
+        """What the plan does about a term is in its body; the glossary only defines it. Glossary
+        candidates go last when a body sentence holds the question's terms as well."""
+        body = [c for c in candidates if self.corpus.paragraph(c.paragraph_id).kind != "glossary"]
+        if not body or max(c.context for c in body[:10]) < MIN_COVERAGE:
+            return candidates
+        return body + [c for c in candidates if c not in body]
 
     def _named_without_figure(self, query: Query, pid: str, fact: FigureFact) -> bool:
         """Is the question's most specific term named in a clause of the sentence with no figure of
@@ -502,13 +517,11 @@ class ExtractiveAnswerer:
             return False
         if query.attribute == "list":
             return True
-        if re.search(r"哪|谁|which|who|where", query.text, re.I):
+        if re.search(r"哪|谁|which|who|where", query.text, re.I) or _ASKS_ACTION.search(query.text):
             return False
         term = fold(re.sub(r"[“”\"]", "", self.corpus.paragraph(pid).term or ""))
         rest = [t for t in query.terms if not any(form in term or term in form for form in t.forms)]
-        return not any(
-            t.weight >= 1.0 for t in rest if not re.search(r"安排|目标|打算|计划|举措|措施", t.forms[0])
-        )
+        return not any(t.weight >= 1.0 for t in rest)
 
     def _glossary_match(self, query: Query) -> str | None:
         asked = fold(query.text)
