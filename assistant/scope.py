@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.corpus import Corpus
-from assistant.profile import DocumentProfile
+from assistant.profile import PROVINCES, DocumentProfile
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年|\b|[^\d])")
 RELATIVE_YEAR = re.compile(  # "那去年呢?": a year named by its distance from this one
@@ -92,7 +92,11 @@ GAZETTEER_ZH = [
     "西藏",
     "钟楼",
 ]
-_PLACE_ZH = re.compile(rf"(?:{'|'.join(sorted(GAZETTEER_ZH, key=len, reverse=True))})(?:省|市|区|县)?")
+_PLACES_ZH = sorted({*GAZETTEER_ZH, *PROVINCES}, key=len, reverse=True)
+_PLACE_ZH = re.compile(rf"(?:{'|'.join(_PLACES_ZH)})(?:省|市|区|县)?")
+# "Beijing's target": a province or municipality named in English is a place too
+_PROVINCE_EN = re.compile(rf"\b({'|'.join(PROVINCES.values())})\b", re.I)
+_PROVINCE_OF = {english: chinese for chinese, english in PROVINCES.items()}
 _PLACE_EN = re.compile(
     r"\b([A-Z][a-z]+)(?:'s)? (?i:district|county|city|province|town)\b|\b(?i:district|city|province) of ([A-Z][a-z]+)"
 )
@@ -145,11 +149,18 @@ class Profiles:
         labels = dict.fromkeys(label(p, lang) for p in self.documents if label(p, lang))
         return ("; " if lang == "en" else "、").join(labels)
 
+    def reviews(self, doc_id: str, years: set[int]) -> bool:
+        """Does a document speak of these earlier years ("2025年…" in a 2026 report's review)?"""
+        year = self.get(doc_id).year
+        text = dict(self.texts).get(doc_id, "")
+        return year is not None and all(y < year and f"{y}年" in text for y in years)
+
     def places_in(self, text: str) -> list[str]:
         """Place names a question mentions (Chinese gazetteer, English "X district", profile names)."""
         found = [m.group(0) for m in _PLACE_ZH.finditer(text)]
         found += [p.place for p in self.documents if p.place and _SUFFIX.sub("", p.place) in text]  # 河滨区
         found += [m.group(1) or m.group(2) for m in _PLACE_EN.finditer(text)]
+        found += [_PROVINCE_OF[m.group(1).lower()] for m in _PROVINCE_EN.finditer(text)]
         lowered = text.lower()
         found += [p.place_en for p in self.documents if p.place_en and p.place_en.lower() in lowered]
         return list(dict.fromkeys(found))
@@ -176,6 +187,8 @@ class Profiles:
         years = {int(y) for y in _YEAR.findall(text)}
         if years:
             with_year = {p.id for p in self.documents if p.year in years}
+            if named_place:  # "安徽省2025年GDP": a 2026 report reviews the years it names
+                with_year |= {doc for doc in named if self.reviews(doc, years)}
             if not with_year & docs:
                 asked = "、".join(f"{y}年" for y in sorted(years))
                 return f"year:{asked}", ()

@@ -110,7 +110,7 @@ LIBRARY = Profiles(
         DocumentProfile("js2026", "2026年江苏省政府工作报告", place="江苏省", year=2026, place_en="Jiangsu"),
     ),
     default="zl2025",
-    texts=(("zl2025", "常州卫校"), ("js2026", "")),
+    texts=(("zl2025", "常州卫校"), ("js2026", "2025年全省地区生产总值增长5.3%")),
 )
 
 
@@ -124,6 +124,10 @@ LIBRARY = Profiles(
         ("钟楼区和江苏省今年的GDP目标分别是多少?", (None, ("zl2025", "js2026"))),
         ("上海市今年GDP目标?", ("place:上海市", ())),
         ("钟楼区2027年的目标?", ("year:2027年", ())),
+        ("江苏省2025年GDP是多少?", (None, ("js2026",))),  # a 2026 report reviews the 2025 it names
+        ("江苏省2023年GDP是多少?", ("year:2023年", ())),  # ... not a year it never names
+        ("钟楼区2024年GDP增长多少?", ("year:2024年", ())),
+        ("What's Beijing's 2026 target for new urban jobs?", ("place:北京", ())),
     ],
 )
 def test_profiles_scope_a_question_to_documents(

@@ -40,7 +40,12 @@ W_CONTEXT = 0.8  # ... found in the clause's sentence (the subject is often a cl
 W_PARAGRAPH = 0.4  # ... found in its paragraph (a glossary item names its term once, up front)
 W_RANK = 0.3  # the retriever's rank of the chunk holding the clause
 W_REVIEW = 0.3  # a report's review of past years weighs less than its targets, unless a past year is asked
-_PAST = re.compile(r"过去一年|过去五年|去年|上年|回顾|时期")
+W_REVIEW_OWN_YEAR = 1.0  # ... and much less when the question names the report's own year ("2026年", "今年")
+_PAST = re.compile(
+    r"过去一年|过去五年|去年|上年|回顾|时期|\bin the past\b|\blast (?:year|five years)\b", re.I
+)
+_THIS_YEAR = re.compile(r"今年|本年|\bthis year\b", re.I)
+_PERIOD = re.compile(r"十([一二三四五])五")  # "十四五": the five-year plan period 2021–2025
 _TARGETS = re.compile(r"主要预期目标|主要目标是|总体要求")  # where a report turns from review to plan
 FIGURE_MARGIN = 0.35  # a sentence with a figure may score this much below the best and still answer
 MIN_COVERAGE = 0.45  # below this weighted share of its terms in the best sentence, the plan does not say
@@ -187,14 +192,21 @@ class ExtractiveAnswerer:
                     past.add(p.id)
         return frozenset(past)
 
-    def _asks_past(self, query: Query) -> bool:
-        """Does the question ask about a year before its documents' own ("2025年…" of a 2026 report)?"""
+    def _when_asked(self, query: Query) -> str:
+        """ "past": a year before its documents' own ("2025年…", "“十四五”这五年" of a 2026 report);
+        "own": the documents' own year named ("2026年", "今年"); "" when the question names none."""
         years = {d.profile.year for d in self.corpus.documents if d.id in query.docs} - {None}
+        latest = max(years, default=None)
         asked = {int(y) for y in re.findall(r"(?:19|20)\d\d", query.text)}
-        return bool(_PAST.search(query.text)) or any(y < max(years, default=y + 1) for y in asked)
+        asked |= {_period_end(m) for m in _PERIOD.finditer(query.text)}
+        if _PAST.search(query.text) or (latest and any(y < latest for y in asked)):
+            return "past"
+        if _THIS_YEAR.search(query.text) or (latest and latest in asked):
+            return "own"
+        return ""
 
     def _candidates(
-        self, terms: Sequence[Term], docs: Sequence[Document], qvec: np.ndarray, asks_past: bool = False
+        self, terms: Sequence[Term], docs: Sequence[Document], qvec: np.ndarray, when: str = ""
     ) -> list[Candidate]:
         ranks: dict[int, int] = {}
         for rank, doc in enumerate(docs):
@@ -207,7 +219,8 @@ class ExtractiveAnswerer:
         rows = sorted(ranks)
         if not rows:
             return []
-        review, query_past = self._review_paragraphs, asks_past
+        review = self._review_paragraphs
+        review_weight = {"past": 0.0, "own": W_REVIEW_OWN_YEAR}.get(when, W_REVIEW)
         sims = self.clauses.vectors[rows] @ qvec
         out = []
         for row, sim in zip(rows, sims, strict=True):
@@ -218,7 +231,7 @@ class ExtractiveAnswerer:
             context = coverage(terms, sentence_form)
             paragraph = coverage(terms, paragraph_form)
             score = (
-                -W_REVIEW * (pid in review and not query_past)
+                -review_weight * (pid in review)
                 + W_SIMILARITY * float(sim)
                 + W_LEXICAL * lexical
                 + W_CONTEXT * context
@@ -296,7 +309,7 @@ class ExtractiveAnswerer:
             terms,
             docs,
             qvec,
-            asks_past=self._asks_past(query),
+            when=self._when_asked(query),
         )
         if query.scope or not candidates:
             return self._refuse(query, candidates, docs, reason=query.scope or "topic")
@@ -635,6 +648,11 @@ class ExtractiveAnswerer:
             dataclass_replace(query, kind=_kind_of(query), meta=None), {"retrieve": 0.0, "answer": 0.0}
         )
         return again
+
+
+def _period_end(match: re.Match[str]) -> int:
+    """The last year of a five-year plan period: 十四五 (the 14th) → 2025."""
+    return 2010 + 5 * "一二三四五".index(match.group(1))
 
 
 def _kind_of(query: Query) -> str:
