@@ -192,6 +192,26 @@ class ExtractiveAnswerer:
                     past.add(p.id)
         return frozenset(past)
 
+    @cached_property
+    def _target_paragraphs(self) -> dict[str, str]:
+        """Each report's main targets ("主要预期目标是：…"), by document ID: a candidate for every
+        figure question about that report, whatever the retriever ranked."""
+        found = {}
+        for doc in self.corpus.documents:
+            target = next((p for p in doc.paragraphs if _TARGETS.search(p.text)), None)
+            if target is not None:
+                found[doc.id] = target.id
+        return found
+
+    def _with_targets(self, query: Query, docs: list[Document]) -> list[Document]:
+        held = {d.metadata.get("paragraph_id") for d in docs}
+        extra = [
+            Document(self.corpus.paragraph(pid).text, metadata={"paragraph_id": pid})
+            for doc_id, pid in self._target_paragraphs.items()
+            if doc_id in query.docs and pid not in held
+        ]
+        return docs + extra
+
     def _when_asked(self, query: Query) -> str:
         """ "past": a year before its documents' own ("2025年…", "“十四五”这五年" of a 2026 report);
         "own": the documents' own year named ("2026年", "今年"); "" when the question names none."""
@@ -290,6 +310,8 @@ class ExtractiveAnswerer:
                 for d in self.retriever.invoke(query.retrieval)
                 if not query.docs or str(d.metadata.get("paragraph_id", "")).split("/")[0] in query.docs
             ]
+        if query.kind in ("figure", "trap"):
+            docs = self._with_targets(query, list(docs))
         qvec = np.asarray(self.embeddings.embed_query(query.retrieval), dtype=np.float32)
         timings["retrieve"] += (time.perf_counter() - t) * 1000
         t = time.perf_counter()
