@@ -142,6 +142,7 @@ def test_several_figures_in_one_message_are_all_quoted(
         ("腾龙大道二期全长多少公里?", "没有给出所问的内容"),  # 新增里程10公里 is the new roads'
         ("提请票决的12个民生实事候选项目具体是哪些?", "没有给出所问的内容"),  # left to the vote
         ("“三中心两基地一平台”分别是哪几个?", "没有给出所问的内容"),
+        ("今年要新建多少个充电桩?", "没有给出所问的内容"),  # 充电 is in 飞线充电, not in 4个口袋公园
     ],
 )
 def test_when_the_plan_does_not_say_it_says_so_and_shows_the_nearest_paragraphs(

@@ -165,3 +165,8 @@ def test_a_pronoun_that_stands_for_the_document_is_left_alone(assistant: Assista
     assert assistant.understand("它说的“两大市场”指哪两个?", [first]).text == "它说的“两大市场”指哪两个?"
     english = assistant.understand("And the settlement it mentions?", [first]).text
     assert "现代产业体系" not in english
+
+
+def test_a_compound_the_plan_never_uses_is_read_as_the_plan_words_it_is_made_of(assistant: Assistant) -> None:
+    terms = assistant.understand("今年绿地面积计划新增多少?").terms
+    assert [t.forms for t in terms] == [("绿地",)]  # 面积 says how much, not what

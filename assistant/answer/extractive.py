@@ -24,7 +24,7 @@ from assistant.answer.result import Answer
 from assistant.answer.terms import Term, coverage
 from assistant.chunking import split_clauses
 from assistant.citations import Citation, cite, merge_citations
-from assistant.corpus import Corpus
+from assistant.corpus import Corpus, Paragraph
 from assistant.figure_table import FigureFact, build_figure_table
 from assistant.figures import find_figures, number_tokens
 from assistant.index import ClauseMatrix
@@ -54,6 +54,7 @@ MAX_SPAN = 60  # longest quote built from a topical clause to its figure clause
 MAX_FACT_SPAN = 120  # longest quote of a fact: its clause and the rest of its sentence
 WARM_FIGURES = 500  # up to this many figures, warm_up embeds their subjects (a library's wait until asked)
 W_SUBJECT = 1.0  # a figure whose own subject holds the question's terms beats its neighbours
+MAIN_SUBJECT_MARGIN = 1.0  # terms this close to the heaviest one are the question's main subject
 MIN_SUBJECT_SIMILARITY = 0.86  # e5 cosine, question vs a figure's subject, when no term of it matches
 COUNT_UNITS = frozenset(
     ["个", "家", "所", "部", "条", "座", "户", "项", "处", "场", "次", "名", "人", "场次"]
@@ -352,6 +353,8 @@ class ExtractiveAnswerer:
             if owned is None:  # the sentence's figures are other items': the plan gives none for this
                 return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
             chosen, fact = owned
+            if not self._names_main_subject(query, chosen[0]):
+                return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
             if query.kind == "trap":
                 return self._judge(query, chosen)
             spans = [chosen]
@@ -366,6 +369,21 @@ class ExtractiveAnswerer:
         if query.multi:
             spans += self._more_parts(terms, spans, candidates)
         return self._quote(query, spans)
+
+    def _names_main_subject(self, query: Query, pid: str) -> bool:
+        """One of the question's most specific terms, when its document uses them anywhere, is in the
+        paragraph answering: "多少个充电桩" (充电 is only in 飞线充电, elsewhere) is not answered by 口袋公园."""
+        if not query.terms:
+            return True
+        heaviest = max(t.weight for t in query.terms)
+        main = [t for t in query.terms if t.weight >= heaviest - MAIN_SUBJECT_MARGIN]
+        if any(t.found_in(fold(self.corpus.paragraph(pid).text)) for t in main):
+            return True
+        paragraphs = [fold(p.text) for p in self._paragraphs_of(pid.split("/")[0])]
+        return not any(t.found_in(text) for t in main for text in paragraphs)
+
+    def _paragraphs_of(self, doc_id: str) -> tuple[Paragraph, ...]:
+        return next((d.paragraphs for d in self.corpus.documents if d.id == doc_id), ())
 
     def _body_first(self, candidates: list[Candidate]) -> list[Candidate]:
         """What the plan does about a term is in its body; the glossary only defines it. Glossary

@@ -187,6 +187,10 @@ class TermExtractor:
                 and not _COUNTED.match(word)
                 and not flag.startswith(_FUNCTION_TAGS)
             ):
+                parts = self._plan_parts(word) if self.weight(word) >= self.unseen_weight else []
+                if parts:  # "绿地面积": the plan says 绿地 (and 面积 is how much, not what)
+                    terms += [self._term((part,)) for part in parts if part not in _MEASURE_WORDS]
+                    continue
                 term = self._term((word,))
                 if self.weight(word) >= self.unseen_weight and not flag.startswith(_CONTENT_TAGS):
                     # an everyday word the plan never uses ("涨", "多出来") is a way of asking,
@@ -196,6 +200,21 @@ class TermExtractor:
         if not terms and len(covered.strip()) == 1 and "\u4e00" <= covered.strip() <= "\u9fff":
             terms.append(self._term((covered.strip(),)))  # "水呢?": a one-character subject, alone
         return _unique(terms)
+
+    def _plan_parts(self, word: str) -> list[str]:
+        """A word the plan never uses, when it is made of words the plan does use or measure words
+        (each of two characters or more): "绿地面积" → [绿地, 面积]; "充电桩" → [] (桩 says nothing)."""
+        splits: dict[int, list[str]] = {0: []}
+        for start in range(len(word)):
+            if start not in splits:
+                continue
+            for end in range(len(word), start + 1, -1):  # the longest piece first
+                piece = word[start:end]
+                known = piece in _MEASURE_WORDS or self.weight(piece) < self.unseen_weight
+                if end not in splits and known:
+                    splits[end] = [*splits[start], piece]
+        parts = splits.get(len(word), [])
+        return parts if len(parts) >= 2 else []
 
     def tagged(self, text: str) -> list[tuple[str, str]]:
         """jieba words with their part-of-speech tags (the plan's own terms taught first)."""
