@@ -170,3 +170,11 @@ def test_a_pronoun_that_stands_for_the_document_is_left_alone(assistant: Assista
 def test_a_compound_the_plan_never_uses_is_read_as_the_plan_words_it_is_made_of(assistant: Assistant) -> None:
     terms = assistant.understand("今年绿地面积计划新增多少?").terms
     assert [t.forms for t in terms] == [("绿地",)]  # 面积 says how much, not what
+
+
+def test_chinese_words_in_an_english_question_are_terms(assistant: Assistant) -> None:
+    """ "What is a 'Renren canteen' (人人食堂)?": the plan's own words, typed by the asker."""
+    forms = [
+        t.forms for t in assistant.understand("How many Renren canteens (人人食堂) will be built?").terms
+    ]
+    assert ("人人食堂",) in forms

@@ -86,6 +86,7 @@ ABSENT_SHARE = 0.8  # a word the plan never uses weighs this share of the rarest
 # Parts of speech that never name a topic (pronouns, adverbs, particles, prepositions, numerals…)
 _FUNCTION_TAGS = ("r", "d", "u", "y", "e", "o", "c", "p", "q", "m", "f", "zg", "w")
 _CONTENT_TAGS = ("n", "eng", "j", "l", "i", "x")  # nouns, abbreviations, idioms, the plan's own terms
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 HMM_MAX_CHARS = 80  # texts longer than this are tagged without jieba's HMM (bounded cost)
 EVERYDAY_SHARE = 0.25  # weight kept by an everyday word the plan never uses
 UNKNOWN_EN_WEIGHT = 2.5  # an English word the lexicon does not know: likely a paraphrase, maybe a new topic
@@ -230,6 +231,8 @@ class TermExtractor:
         terms = [
             self._term(tuple(fold(t) for t in forms)) for forms in self._lexicon.translate_phrases(question)
         ]
+        for chinese in _CJK_RUN.findall(question):  # "a 'Renren canteen' (人人食堂)": the plan's own words
+            terms += self.terms(chinese, "zh")
         # Latin words the plan itself uses (QFLP, GDP, AI) count as they are. When the lexicon
         # knows nothing of the question, its unknown words count as absent from the plan.
         unknown = []
