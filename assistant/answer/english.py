@@ -74,9 +74,9 @@ class Lexicon:
         """Chinese plan terms for the English phrases in ``text``."""
         return list(dict.fromkeys(t for _, terms in self._matches(text) for t in terms))
 
-    def translate_phrases(self, text: str) -> list[tuple[str, ...]]:
-        """For each English phrase in ``text``, its plan terms: "new" → (新增, 新建) is one concept."""
-        return list(dict.fromkeys(terms for _, terms in self._matches(text)))
+    def translate_phrases(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Each English phrase in ``text`` with its plan terms: "new" → (新增, 新建) is one concept."""
+        return list(dict.fromkeys((" ".join(words), terms) for words, terms in self._matches(text)))
 
     @cached_property
     def _english_of(self) -> list[tuple[str, str]]:

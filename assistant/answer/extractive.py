@@ -594,8 +594,15 @@ class ExtractiveAnswerer:
             pid = in_glossary[0].paragraph_id
         paragraph = self.corpus.paragraph(pid)
         definition = re.split(r"[:：]", paragraph.text, maxsplit=1)[-1].strip()
+        if not definition and (following := self._following(paragraph)) is not None:
+            pid, definition = following.id, following.text  # "3.“四好农村路”：" ends its line
         line = messages.definition_line(query.lang, paragraph.term or "", definition, pid)
         return _answer(query, line, [cite(self.corpus, pid, definition)])
+
+    def _following(self, paragraph: Paragraph) -> Paragraph | None:
+        paragraphs = self._paragraphs_of(paragraph.doc_id)
+        at = paragraphs.index(paragraph)
+        return paragraphs[at + 1] if at + 1 < len(paragraphs) else None
 
     # -- wording ------------------------------------------------------------------------------
 

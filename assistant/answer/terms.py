@@ -202,6 +202,10 @@ class TermExtractor:
             terms.append(self._term((covered.strip(),)))  # "水呢?": a one-character subject, alone
         return _unique(terms)
 
+    def _as_written(self, english: str) -> tuple[str, ...]:
+        form = fold(english)
+        return (form,) if self.weight(form) < self.unseen_weight else ()
+
     def _plan_parts(self, word: str) -> list[str]:
         """A word the plan never uses, when it is made of words the plan does use or measure words
         (each of two characters or more): "绿地面积" → [绿地, 面积]; "充电桩" → [] (桩 says nothing)."""
@@ -228,15 +232,20 @@ class TermExtractor:
 
     def _english(self, question: str) -> list[Term]:
         # one term per English phrase: its plan terms are alternatives ("new" → 新增|新建), not a list
+        # and the phrase itself where the plan writes it so ("GDP" in 单位GDP能耗): one term, not two
+        phrases = self._lexicon.translate_phrases(question)
         terms = [
-            self._term(tuple(fold(t) for t in forms)) for forms in self._lexicon.translate_phrases(question)
+            self._term((*(fold(t) for t in forms), *self._as_written(english))) for english, forms in phrases
         ]
+        translated = {word for english, _ in phrases for word in english.split()}
         for chinese in _CJK_RUN.findall(question):  # "a 'Renren canteen' (人人食堂)": the plan's own words
             terms += self.terms(chinese, "zh")
         # Latin words the plan itself uses (QFLP, GDP, AI) count as they are. When the lexicon
         # knows nothing of the question, its unknown words count as absent from the plan.
         unknown = []
         for word in _ASCII_WORD.findall(topic_of(question)):
+            if word.lower() in translated:
+                continue
             if self.weight(word) < self.unseen_weight:
                 terms.append(self._term((word,)))
             elif len(word) > 2 and not self._lexicon.translate_terms(word):
