@@ -303,7 +303,13 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
         q = params.get("q", "")
         requested = params.get("doc", "")[:MAX_LINK_CHARS]
         doc, note = document_from_link(requested, assistant.corpus.doc_ids, default_doc)
-        return (q[:MAX_LINK_CHARS] if q else gr.update()), doc, note
+        shown = len(assistant.corpus.documents) > 1 or settings.allow_upload  # `assistant add` meanwhile
+        return (q[:MAX_LINK_CHARS] if q else gr.update()), picker_for(doc), note, gr.Row(visible=shown)
+
+    def picker_for(doc: str) -> Any:
+        """The picker over the library as it is now (the page was built before any upload)."""
+        documents = assistant.corpus.documents
+        return gr.Dropdown(choices=document_choices(documents), value=doc, visible=len(documents) > 1)
 
     def upload(file: str | None) -> tuple[Any, ...]:
         """Add a staff member's file to the library and index it; the picker offers it at once."""
@@ -317,12 +323,7 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
         except Exception:  # the page boundary
             log.exception("adding the upload %s failed", Path(file).name)
             return error_html(INTERNAL_ERROR), gr.update()
-        documents = assistant.corpus.documents
-        report = upload_html(profile, len(one(profile.id).paragraphs))
-        picker = gr.Dropdown(
-            choices=document_choices(documents), value=profile.id, visible=len(documents) > 1
-        )
-        return report, picker
+        return upload_html(profile, len(one(profile.id).paragraphs)), picker_for(profile.id)
 
     with Page(title="钟楼区2025年工作安排问答 · Zhonglou Plan Assistant") as demo:
         with gr.Row(equal_height=False):
@@ -340,30 +341,31 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
                 scale=0,
                 min_width=180,
             )
+        several = len(assistant.corpus.documents) > 1
+        upload_btn = upload_note = None
+        # The library row: the picker (several documents) and, for staff, the upload button.
+        with gr.Row(equal_height=False, visible=several or settings.allow_upload) as library_row:
             doc_picker = gr.Dropdown(
                 document_choices(assistant.corpus.documents),
                 value=default_doc,
                 label="文档 Document",
                 elem_id="zl-doc",
-                visible=len(assistant.corpus.documents) > 1,  # one document: nothing to pick
-                scale=0,
-                min_width=220,
+                visible=several,  # one document: nothing to pick
+                scale=2,
+                min_width=240,
             )
+            if settings.allow_upload:  # ASSISTANT_ALLOW_UPLOAD; off, the page takes no file at all
+                with gr.Column(scale=3, min_width=240):
+                    upload_btn = gr.UploadButton(
+                        "上传文档 Upload a document",
+                        file_types=list(UPLOAD_SUFFIXES),
+                        file_count="single",
+                        type="filepath",
+                        size="sm",
+                        elem_id="zl-upload",
+                    )
+                    upload_note = gr.HTML("", elem_id="zl-upload-note")
         doc_note = gr.HTML("", elem_id="zl-doc-note")
-        upload_btn = upload_note = None
-        if settings.allow_upload:  # staff only (ASSISTANT_ALLOW_UPLOAD); off, the page takes no file
-            with gr.Row(equal_height=False):
-                upload_btn = gr.UploadButton(
-                    "上传文档 Upload a document",
-                    file_types=list(UPLOAD_SUFFIXES),
-                    file_count="single",
-                    type="filepath",
-                    size="sm",
-                    scale=0,
-                    min_width=200,
-                    elem_id="zl-upload",
-                )
-                upload_note = gr.HTML("", elem_id="zl-upload-note")
         turns = gr.State([])
         cited = gr.State([])
         answered = gr.State({})  # chat message index → the answer it shows, for 👍/👎
@@ -523,9 +525,11 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
                 return
             yield from respond(*args)
 
-        demo.load(from_link, None, [question, doc_picker, doc_note], api_visibility="private").then(
-            respond_to_link, **chat_io
-        ).then(_remember, [chatbot, turns, cited, mode, answered], [answered], api_visibility="private")
+        demo.load(
+            from_link, None, [question, doc_picker, doc_note, library_row], api_visibility="private"
+        ).then(respond_to_link, **chat_io).then(
+            _remember, [chatbot, turns, cited, mode, answered], [answered], api_visibility="private"
+        )
 
         # The page language: the browser's by default, then the toggle.
         relabel = [
