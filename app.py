@@ -15,6 +15,7 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 import argparse
 import base64
 import hashlib
+import inspect
 import logging
 import random
 import shutil
@@ -29,14 +30,19 @@ from typing import Any
 from urllib.parse import urlencode
 
 import gradio as gr
+from gradio.components.api_component import Api
 from starlette.middleware import Middleware
 
 from assistant import Answer, Assistant, AssistantError, Citation, load_settings
 from assistant import quiz as quizzes
+from assistant.corpus import Corpus
+from assistant.errors import DocumentUnreadable
 from assistant.feedback import FeedbackError, FeedbackStore
 from assistant.index import TerminalProgress
 from assistant.labels import label, page_lang
+from assistant.library import add_document
 from assistant.overview import draw_chart, outline, outline_html, section_choice, sections_of
+from assistant.profile import DocumentProfile
 from assistant.targets import Target, extract_targets, filter_targets, to_csv, write_csv
 from assistant.text import replace_surrogates
 from assistant.web import (
@@ -44,6 +50,9 @@ from assistant.web import (
     Turn,
     answer_html,
     citation_label,
+    document_choices,
+    document_from_link,
+    document_of,
     error_html,
     glossary_html,
     paragraph_html,
@@ -51,6 +60,7 @@ from assistant.web import (
     plan_html,
     question_html,
     streaming_html,
+    upload_html,
 )
 
 log = logging.getLogger("assistant.app")
@@ -59,7 +69,9 @@ log = logging.getLogger("assistant.app")
 # (p95 12.9 s) against 5.0/s (p95 15.5 s) for 2; the e5 engine is serialized by its own lock.
 CONCURRENCY = 4  # answers computed at once; the rest wait in the queue
 QUEUE_SIZE = 100  # waiting requests beyond this are refused: 32 refused 44% of 50 users' questions
-MAX_FILE_SIZE = "1kb"  # the page takes no uploads (and UploadRefused refuses them outright)
+MAX_FILE_SIZE = "1kb"  # uploads off (the default): UploadRefused refuses them outright
+UPLOAD_MAX_FILE_SIZE = "20mb"  # uploads on (ASSISTANT_ALLOW_UPLOAD): a work report is a few MB
+UPLOAD_SUFFIXES = (".txt", ".md", ".docx", ".pdf")  # what staff may add; the readers check the content
 UPLOAD_PATHS = ("/gradio_api/upload", "/upload")  # Gradio's upload route (and its old name)
 MAX_LINK_CHARS = 500  # a ?q= longer than a question may be is cut (the assistant would cut it too)
 MAX_COMMENT_CHARS = 1000
@@ -153,18 +165,37 @@ SCROLL_JS = """
 def build_demo(assistant: Assistant) -> gr.Blocks:
     """The page over a ready assistant (call ``.ingest()`` and ``.warm_up()`` first)."""
     settings = assistant.settings
-    corpus = assistant.corpus
-    titles = {doc.id: doc.title for doc in corpus.documents}
-    targets = extract_targets(corpus)
+    default_doc = assistant.profiles.default
+    home = assistant.corpus.only(default_doc)
+    targets = extract_targets(home)
+    target_cache: dict[tuple[str, str], list[Target]] = {(default_doc, home.fingerprint): targets}
     csv_dir = Path(tempfile.mkdtemp(prefix="zhonglou-targets-"))
 
-    def csv_for(rows: Sequence[Target]) -> str:
+    # The library as it is now: an upload (or `assistant add` with the page running) changes it.
+    def titles() -> dict[str, str]:
+        """Document ID → title when the library holds several documents (labels name them), else {}."""
+        documents = assistant.corpus.documents
+        return {doc.id: doc.title for doc in documents} if len(documents) > 1 else {}
+
+    def one(doc: str | None) -> Corpus:
+        """The picked document as a corpus of its own (the default one for an ID the library lacks)."""
+        corpus = assistant.corpus
+        return corpus.only(doc if doc in corpus.doc_ids else default_doc)
+
+    def targets_of(doc: str | None) -> list[Target]:
+        corpus = one(doc)
+        key = (corpus.doc_ids[0], corpus.fingerprint)
+        if key not in target_cache:
+            target_cache[key] = extract_targets(corpus)
+        return target_cache[key]
+
+    def csv_for(rows: Sequence[Target], doc: str) -> str:
         # Named by content: files (here and in Gradio's content-addressed cache) are bounded by
         # the distinct filtered tables, not by how many filters people type.
-        if len(rows) == len(targets):
-            name = "zhonglou-2025-targets.csv"
+        if len(rows) == len(targets_of(doc)):
+            name = f"{doc}-targets.csv"
         else:
-            name = f"zhonglou-2025-targets-{hashlib.sha1(to_csv(rows).encode()).hexdigest()[:10]}.csv"
+            name = f"{doc}-targets-{hashlib.sha1(to_csv(rows).encode()).hexdigest()[:10]}.csv"
         path = csv_dir / name
         return str(path if path.exists() else write_csv(rows, path))
 
@@ -172,11 +203,15 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
         citation = next((c for c in cited if c.id == pid), None)
         if citation is None:
             return HINT
-        paragraph = corpus.paragraph(citation.id)
-        return paragraph_html(paragraph, citation.quote, titles.get(paragraph.doc_id, ""))
+        paragraph = assistant.corpus.paragraph(citation.id)
+        return paragraph_html(paragraph, citation.quote, titles().get(paragraph.doc_id, ""))
 
     def respond(
-        question: str, messages: list[dict[str, Any]] | None, turns: list[Turn], mode: str
+        question: str,
+        messages: list[dict[str, Any]] | None,
+        turns: list[Turn],
+        mode: str,
+        doc: str | None = None,
     ) -> Iterator[tuple[Any, ...]]:
         """Stream one answer into the chat; the final ``Answer`` replaces what was streamed."""
         messages = list(messages or [])
@@ -188,7 +223,8 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
         yield "", messages, turns, no_change, no_change, no_change
         pieces: list[str] = []
         try:
-            for item in assistant.ask_stream(question, turns, mode if settings.llm_configured else None):
+            chosen_mode = mode if settings.llm_configured else None
+            for item in assistant.ask_stream(question, turns, chosen_mode, doc=doc or None):
                 if isinstance(item, Answer):
                     answer = item
                     break
@@ -206,10 +242,12 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
             messages[-1] = {"role": "assistant", "content": error_html(INTERNAL_ERROR)}
             yield "", messages, turns, no_change, no_change, no_change
             return
-        messages[-1] = {"role": "assistant", "content": answer_html(answer) + link_html(answer.question)}
+        labels = titles()
+        link = link_html(answer.question, doc if doc and doc != default_doc else "")
+        messages[-1] = {"role": "assistant", "content": answer_html(answer, labels) + link}
         cited = list(answer.citations)
         first = cited[0].id if cited else None
-        sources = gr.Radio(choices=[(citation_label(c), c.id) for c in cited], value=first)
+        sources = gr.Radio(choices=[(citation_label(c, labels), c.id) for c in cited], value=first)
         yield (
             "",
             messages,
@@ -219,10 +257,15 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
             show_citation(first, cited),
         )
 
-    def ask(question: str, history: list | str | None = None, mode: str | None = None) -> dict:
-        """The answer as ``Answer.to_dict()``, or ``{"error": message}`` for a question it cannot take."""
+    def ask(
+        question: str, history: list | str | None = None, mode: str | None = None, doc: str | None = None
+    ) -> dict:
+        """The answer as ``Answer.to_dict()``, or ``{"error": message}`` for a question it cannot take.
+
+        ``doc`` (a document ID) answers questions that name no place or year from that document.
+        """
         try:
-            return assistant.ask(question, parse_history(history), mode).to_dict()
+            return assistant.ask(question, parse_history(history), mode, doc=doc or None).to_dict()
         except AssistantError as exc:
             return {"question": _echo(question), "error": str(exc)}
         except Exception:
@@ -236,16 +279,53 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
         citation = next((c for c in cited if c.id == pid), None)
         if citation is None:
             return gr.Tabs(selected="browse"), gr.update(), gr.update()
-        return gr.Tabs(selected="browse"), citation.id, plan_html(corpus, citation.id, citation.quote)
+        shown = one(document_of(citation.id))  # the cited paragraph's document, picked or not
+        goto_to = gr.Dropdown(choices=_goto_choices(shown), value=citation.id)
+        return gr.Tabs(selected="browse"), goto_to, plan_html(shown, citation.id, citation.quote)
 
     def go_to(pid: str | None) -> str:
-        return plan_html(corpus, pid)
+        return plan_html(one(document_of(pid or default_doc)), pid)
 
-    def filter_table(query: str) -> tuple[Any, ...]:
-        rows = filter_targets(targets, query or "")
-        return _table(rows), _count(len(rows), len(targets)), csv_for(rows)
+    def filter_table(query: str, doc: str) -> tuple[Any, ...]:
+        every = targets_of(doc)
+        rows = filter_targets(every, query or "")
+        return _table(rows), _count(len(rows), len(every)), csv_for(rows, one(doc).doc_ids[0])
 
-    with gr.Blocks(title="钟楼区2025年工作安排问答 · Zhonglou Plan Assistant") as demo:
+    def show_document(doc: str, query: str) -> tuple[Any, ...]:
+        """The Targets, Glossary and Browse tabs for the picked document."""
+        corpus = one(doc)
+        goto_choices = gr.Dropdown(choices=_goto_choices(corpus), value=None)
+        return (*filter_table(query, doc), glossary_html(corpus), goto_choices, plan_html(corpus))
+
+    def from_link(request: gr.Request) -> tuple[Any, ...]:
+        """``?q=`` asks a question when the page opens; ``?doc=`` picks the document first."""
+        params = request.query_params if request is not None else {}
+        q = params.get("q", "")
+        requested = params.get("doc", "")[:MAX_LINK_CHARS]
+        doc, note = document_from_link(requested, assistant.corpus.doc_ids, default_doc)
+        shown = len(assistant.corpus.documents) > 1 or settings.allow_upload  # `assistant add` meanwhile
+        return (q[:MAX_LINK_CHARS] if q else gr.update()), picker_for(doc), note, gr.Row(visible=shown)
+
+    def picker_for(doc: str) -> Any:
+        """The picker over the library as it is now (the page was built before any upload)."""
+        documents = assistant.corpus.documents
+        return gr.Dropdown(choices=document_choices(documents), value=doc, visible=len(documents) > 1)
+
+    def upload(file: str | None) -> tuple[Any, ...]:
+        """Add a staff member's file to the library and index it; the picker offers it at once."""
+        if not file:
+            return "", gr.update()
+        try:
+            profile = add_upload(settings.corpus_dir, Path(file))
+            assistant.ingest()  # incremental: only the new document is embedded
+        except AssistantError as exc:
+            return error_html(str(exc)), gr.update()
+        except Exception:  # the page boundary
+            log.exception("adding the upload %s failed", Path(file).name)
+            return error_html(INTERNAL_ERROR), gr.update()
+        return upload_html(profile, len(one(profile.id).paragraphs)), picker_for(profile.id)
+
+    with Page(title="钟楼区2025年工作安排问答 · Zhonglou Plan Assistant") as demo:
         with gr.Row(equal_height=False):
             title = gr.Markdown(
                 "## 钟楼区2025年工作安排 · 问答助手\n"
@@ -261,6 +341,31 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
                 scale=0,
                 min_width=180,
             )
+        several = len(assistant.corpus.documents) > 1
+        upload_btn = upload_note = None
+        # The library row: the picker (several documents) and, for staff, the upload button.
+        with gr.Row(equal_height=False, visible=several or settings.allow_upload) as library_row:
+            doc_picker = gr.Dropdown(
+                document_choices(assistant.corpus.documents),
+                value=default_doc,
+                label="文档 Document",
+                elem_id="zl-doc",
+                visible=several,  # one document: nothing to pick
+                scale=2,
+                min_width=240,
+            )
+            if settings.allow_upload:  # ASSISTANT_ALLOW_UPLOAD; off, the page takes no file at all
+                with gr.Column(scale=3, min_width=240):
+                    upload_btn = gr.UploadButton(
+                        "上传文档 Upload a document",
+                        file_types=list(UPLOAD_SUFFIXES),
+                        file_count="single",
+                        type="filepath",
+                        size="sm",
+                        elem_id="zl-upload",
+                    )
+                    upload_note = gr.HTML("", elem_id="zl-upload-note")
+        doc_note = gr.HTML("", elem_id="zl-doc-note")
         turns = gr.State([])
         cited = gr.State([])
         answered = gr.State({})  # chat message index → the answer it shows, for 👍/👎
@@ -317,7 +422,7 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
                     )
                     download = gr.DownloadButton(
                         "下载 CSV Download",
-                        value=csv_for(targets),
+                        value=csv_for(targets, default_doc),
                         size="md",
                         scale=1,
                         min_width=120,
@@ -334,22 +439,23 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
                     elem_id="zl-targets",
                 )
             with gr.Tab("名词解释 Glossary", id="glossary") as glossary_tab:
-                gr.HTML(glossary_html(corpus), elem_id="zl-glossary")
+                glossary = gr.HTML(glossary_html(home), elem_id="zl-glossary")
             with gr.Tab("全文 Browse", id="browse") as browse_tab:
                 goto = gr.Dropdown(
-                    choices=[(f"{p.id} · {p.section}", p.id) for p in corpus.paragraphs],
+                    choices=_goto_choices(home),
                     value=None,
                     label="跳到段落 Go to paragraph",
                     elem_id="zl-goto",
                 )
-                plan_view = gr.HTML(plan_html(corpus), elem_id="zl-plan")
+                plan_view = gr.HTML(plan_html(home), elem_id="zl-plan")
+            # The quiz and the overview stay on the default document, whatever is picked.
             with gr.Tab("练一练 Quiz", id="quiz") as quiz_tab:
-                quiz_labels = _quiz_tab(corpus, targets, lang)
+                quiz_labels = _quiz_tab(home, targets, lang)
             with gr.Tab("一图读懂 Overview", id="overview") as overview_tab:
-                overview_labels = _overview_tab(corpus, targets, csv_dir, lang, tabs, goto, plan_view)
+                overview_labels = _overview_tab(home, targets, csv_dir, lang, tabs, goto, plan_view)
 
         chat_io = {
-            "inputs": [question, chatbot, turns, mode],
+            "inputs": [question, chatbot, turns, mode, doc_picker],
             "outputs": [question, chatbot, turns, cited, sources, source_panel],
             "concurrency_id": "assistant",
             "concurrency_limit": CONCURRENCY,
@@ -368,11 +474,27 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
         )
         target_filter.change(
             filter_table,
-            [target_filter],
+            [target_filter, doc_picker],
             [table, target_count, download],
             trigger_mode="always_last",
             api_visibility="private",
         )
+        doc_picker.change(
+            show_document,
+            [doc_picker, target_filter],
+            [table, target_count, download, glossary, goto, plan_view],
+            trigger_mode="always_last",
+            api_visibility="private",
+        )
+        if upload_btn is not None:
+            upload_btn.upload(
+                upload,
+                [upload_btn],
+                [upload_note, doc_picker],
+                concurrency_id="library",
+                concurrency_limit=1,  # one change to the library at a time
+                api_visibility="private",
+            )
         gr.api(ask, api_name="ask", concurrency_id="assistant", concurrency_limit=CONCURRENCY)
 
         # Feedback: 👍/👎 under each answer, an optional comment; a storage failure is a note only.
@@ -396,16 +518,18 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
         )
         copy_btn.click(None, None, [link_box], js=COPY_LINK_JS, api_visibility="private")
 
-        # A shared link: ?q=… asks that question when the page opens.
+        # A shared link: ?q=… asks that question when the page opens (in ?doc=…'s document).
         def respond_to_link(*args: Any) -> Iterator[tuple[Any, ...]]:
             if not str(args[0] or "").strip():
                 yield (gr.update(),) * 6
                 return
             yield from respond(*args)
 
-        demo.load(_question_from_link, None, [question], api_visibility="private").then(
-            respond_to_link, **chat_io
-        ).then(_remember, [chatbot, turns, cited, mode, answered], [answered], api_visibility="private")
+        demo.load(
+            from_link, None, [question, doc_picker, doc_note, library_row], api_visibility="private"
+        ).then(respond_to_link, **chat_io).then(
+            _remember, [chatbot, turns, cited, mode, answered], [answered], api_visibility="private"
+        )
 
         # The page language: the browser's by default, then the toggle.
         relabel = [
@@ -428,6 +552,8 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
             (download, "download_csv", "label"),
             (goto, "goto", "label"),
             (lang, "language", "label"),
+            (doc_picker, "document", "label"),
+            *([(upload_btn, "upload", "label")] if upload_btn is not None else []),
             *quiz_labels,
             *overview_labels,
         ]
@@ -443,9 +569,9 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
     return demo
 
 
-def link_html(question: str) -> str:
-    """A link that opens the page with this question asked (``?q=…``), under each answer."""
-    href = "?" + urlencode({"q": question})
+def link_html(question: str, doc: str = "") -> str:
+    """A link that opens the page with this question asked (``?q=…``, ``&doc=…`` when picked)."""
+    href = "?" + urlencode({"q": question, **({"doc": doc} if doc else {})})
     return f'\n<div class="zl-link"><a href="{escape(href)}">链接 Link ↗</a></div>'
 
 
@@ -468,9 +594,17 @@ def _browser_lang(request: gr.Request) -> str:
     return page_lang(request.headers.get("accept-language") if request is not None else None)
 
 
-def _question_from_link(request: gr.Request) -> Any:
-    q = request.query_params.get("q", "") if request is not None else ""
-    return q[:MAX_LINK_CHARS] if q else gr.update()
+def add_upload(corpus_dir: Path, path: Path) -> DocumentProfile:
+    """An uploaded file into the library: its extension first, then the readers' own checks."""
+    if path.suffix.lower() not in UPLOAD_SUFFIXES:
+        raise DocumentUnreadable(
+            f"{path.name}: only {', '.join(UPLOAD_SUFFIXES)} files can be added to the library."
+        )
+    return add_document(corpus_dir, path)
+
+
+def _goto_choices(corpus: Corpus) -> list[tuple[str, str]]:
+    return [(f"{p.id} · {p.section}", p.id) for p in corpus.paragraphs]
 
 
 def _relabel(component: Any, key: str, attr: str, code: str) -> Any:
@@ -747,7 +881,11 @@ def _overview_tab(
         pid = first.get(name or "")
         if pid is None:
             return gr.update(), gr.update(), gr.update()
-        return gr.Tabs(selected="browse"), pid, plan_html(corpus, pid)
+        return (
+            gr.Tabs(selected="browse"),
+            gr.Dropdown(choices=_goto_choices(corpus), value=pid),
+            plan_html(corpus, pid),
+        )
 
     def localize(code: str) -> tuple[Any, ...]:
         return (
@@ -791,11 +929,28 @@ def _count(shown: int, total: int) -> str:
     return f"{shown} / {total} 项指标 figures"
 
 
+class Page(gr.Blocks):
+    """Blocks whose API endpoints may be called without their trailing optional arguments.
+
+    Gradio refuses a call with fewer values than the function has parameters (gradio_client fills
+    the defaults in, a plain HTTP caller does not): an ``/ask`` caller from before ``doc`` existed
+    sends three values, and gets the parameters' defaults for the rest.
+    """
+
+    def validate_inputs(self, block_fn: Any, inputs: list[Any]) -> None:
+        missing = block_fn.inputs[len(inputs) :]
+        if missing and all(isinstance(block, Api) for block in missing):
+            params = list(inspect.signature(block_fn.fn).parameters.values())[len(inputs) :]
+            if len(params) == len(missing) and all(p.default is not p.empty for p in params):
+                inputs.extend(p.default for p in params)  # in place: Gradio goes on with this list
+        super().validate_inputs(block_fn, inputs)
+
+
 class UploadRefused:
-    """ASGI middleware: ``POST /gradio_api/upload`` gets 403, since no component takes a file.
+    """ASGI middleware: ``POST /gradio_api/upload`` gets 403 when uploads are off (the default).
 
     Gradio serves the route whatever the page holds, and ``max_file_size`` still lets small files
-    into its cache; should the page ever take uploads, this is where a setting would open it.
+    into its cache; ``launch(..., allow_upload=True)`` leaves this out.
     """
 
     def __init__(self, app: Any) -> None:
@@ -811,16 +966,20 @@ class UploadRefused:
         await self.app(scope, receive, send)
 
 
-def launch(demo: gr.Blocks, host: str, port: int, *, block: bool = True) -> None:
-    """Serve the page with the safe defaults: no share link, a bounded queue, no uploads."""
+def launch(demo: gr.Blocks, host: str, port: int, *, block: bool = True, allow_upload: bool = False) -> None:
+    """Serve the page with the safe defaults: no share link, a bounded queue, no uploads.
+
+    ``allow_upload`` (the page built with ``settings.allow_upload``) opens Gradio's upload route
+    to files of at most :data:`UPLOAD_MAX_FILE_SIZE`.
+    """
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     demo.launch(
         server_name=host,
         server_port=port,
         share=False,
         show_error=False,
-        max_file_size=MAX_FILE_SIZE,
-        app_kwargs={"middleware": [Middleware(UploadRefused)]},
+        max_file_size=UPLOAD_MAX_FILE_SIZE if allow_upload else MAX_FILE_SIZE,
+        app_kwargs={"middleware": [] if allow_upload else [Middleware(UploadRefused)]},
         prevent_thread_lock=not block,
         css=CSS,
         quiet=not block,
@@ -851,7 +1010,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     # SIGTERM (systemd, docker stop) exits like Ctrl-C does, so the CSV temp directory is removed.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    launch(build_demo(assistant), args.host, args.port)
+    launch(build_demo(assistant), args.host, args.port, allow_upload=settings.allow_upload)
     return 0
 
 

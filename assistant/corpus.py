@@ -207,6 +207,10 @@ class Corpus:
     def glossary(self) -> tuple[Paragraph, ...]:
         return tuple(p for p in self.paragraphs if p.kind == "glossary")
 
+    def only(self, doc_id: str) -> Corpus:
+        """The corpus of one document (empty for an ID it does not hold): what the page's tabs show."""
+        return Corpus(self.directory, tuple(doc for doc in self.documents if doc.id == doc_id))
+
 
 def _read_manifest(directory: Path) -> list[dict[str, object]]:
     path = directory / MANIFEST

@@ -59,6 +59,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "overview_download": ("下载 PNG", "Download PNG"),
     "overview_open": ("打开章节(在全文中)", "Open a section (in full text)"),
     "language": ("界面语言", "Page language"),
+    "document": ("文档", "Document"),
+    "upload": ("上传文档", "Upload a document"),
 }
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 
 from assistant.answer.result import Answer
 from assistant.citations import Citation
-from assistant.corpus import Corpus, Paragraph
+from assistant.corpus import Corpus, Document, Paragraph
 from assistant.errors import BadQuestion
+from assistant.profile import DocumentProfile
 
 Turn = tuple[str, str]  # (user question, assistant answer text), as Assistant.ask takes it
 
@@ -29,9 +30,46 @@ def anchor_id(paragraph_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "-", paragraph_id)
 
 
-def citation_label(citation: Citation) -> str:
-    """ "zl2025/p12 · 二、(三)功能品质融合蝶变": what a source chip and the sources list show."""
-    return f"{citation.id} · {citation.section}" if citation.section else citation.id
+def document_of(paragraph_id: str) -> str:
+    """The document ID a paragraph ID starts with: "zl2025/p12" → "zl2025"."""
+    return paragraph_id.split("/", 1)[0]
+
+
+def citation_label(citation: Citation, titles: Mapping[str, str] | None = None) -> str:
+    """ "zl2025/p12 · 二、(三)功能品质融合蝶变": what a source chip and the sources list show.
+
+    ``titles`` (document ID → title), given when the library holds several documents, puts the
+    cited document's title first.
+    """
+    own = f"{citation.id} · {citation.section}" if citation.section else citation.id
+    title = (titles or {}).get(document_of(citation.id), "")
+    return f"{title} · {own}" if title else own
+
+
+def document_choices(documents: Iterable[Document]) -> list[tuple[str, str]]:
+    """The document picker's choices: (title, ID), in library order."""
+    return [(doc.title, doc.id) for doc in documents]
+
+
+def document_from_link(requested: str, doc_ids: Sequence[str], default: str) -> tuple[str, str]:
+    """The document a ``?doc=`` link picks, and a note when it names none the library holds."""
+    wanted = requested.strip()
+    if not wanted or wanted in doc_ids:
+        return wanted or default, ""
+    note = (
+        f"链接中的文档 “{wanted}” 不在文库中,显示默认文档 {default}。 "
+        f"The link's document {wanted!r} is not in the library; showing {default}."
+    )
+    return default, f'<div class="zl-note" role="status">⚠ {escape(note)}</div>'
+
+
+def upload_html(profile: DocumentProfile, paragraphs: int) -> str:
+    """What the page says once an uploaded document is in the library and indexed."""
+    text = (
+        f"已加入文库:{profile.id} · {profile.title} · {paragraphs} 段。 "
+        f"Added {profile.id} ({profile.title}, {paragraphs} paragraphs)."
+    )
+    return f'<div class="zl-note-small" role="status">✓ {escape(text)}</div>'
 
 
 def highlight(text: str, quote: str) -> str:
@@ -67,10 +105,11 @@ def _tags_to_chips(escaped: str) -> str:
     return _CITE_TAG.sub(lambda m: f'<span class="cite-tag">{m.group(1)}</span>', escaped)
 
 
-def answer_html(answer: Answer) -> str:
+def answer_html(answer: Answer, titles: Mapping[str, str] | None = None) -> str:
     """A bot message: the answer (a notice when the plan does not say), its sources and notes.
 
     One line per block and no blank lines, so the chat's Markdown renderer passes it through.
+    ``titles`` label each source with its document's title (see :func:`citation_label`).
     """
     body = _tags_to_chips(_inline(answer.text))
     if answer.abstained:
@@ -81,7 +120,9 @@ def answer_html(answer: Answer) -> str:
         label = "Sources" if answer.lang == "en" else "出处"
     # An abstention already lists its nearest paragraphs; repeat them only if the text does not.
     if answer.citations and not (answer.abstained and all(c.id in answer.text for c in answer.citations)):
-        chips = "".join(f'<span class="zl-chip">{escape(citation_label(c))}</span>' for c in answer.citations)
+        chips = "".join(
+            f'<span class="zl-chip">{escape(citation_label(c, titles))}</span>' for c in answer.citations
+        )
         blocks.append(f'<div class="zl-sources"><span class="zl-sources-label">{label}:</span> {chips}</div>')
     blocks.extend(f'<div class="zl-note">⚠ {escape(note)}</div>' for note in answer.notes)
     return "\n".join(blocks)

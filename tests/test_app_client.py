@@ -90,6 +90,19 @@ def test_history_is_accepted_as_pairs_or_json(client, history):
     assert answer["citations"]
 
 
+@pytest.mark.parametrize("doc", ["zl2025", "", None])
+def test_a_document_answers_unscoped_questions(client, doc):
+    answer = client.predict("今年新增多少绿地?", doc=doc, api_name="/ask")
+    assert "10公顷" in answer["text"]
+    assert "zl2025/p12" in [c["id"] for c in answer["citations"]]
+
+
+def test_an_unknown_document_gets_a_friendly_message(client):
+    answer = ask(client, "今年新增多少绿地?", None, None, "nope")
+    assert answer["error"] == "No document 'nope' in the library; it holds zl2025."
+    assert "text" not in answer
+
+
 def test_a_malformed_history_gets_a_friendly_message(client):
     answer = ask(client, "今年新增多少绿地?", "{not json")
     assert "history" in answer["error"]

@@ -11,10 +11,14 @@ from assistant import Answer, BadQuestion
 from assistant.citations import Citation, cite
 from assistant.config import REPO_ROOT
 from assistant.corpus import Corpus, load_corpus
+from assistant.profile import DocumentProfile
 from assistant.web import (
     anchor_id,
     answer_html,
     citation_label,
+    document_choices,
+    document_from_link,
+    document_of,
     error_html,
     glossary_entries,
     glossary_html,
@@ -24,6 +28,7 @@ from assistant.web import (
     plan_html,
     question_html,
     streaming_html,
+    upload_html,
 )
 
 GREEN = "新增绿地10公顷"
@@ -64,6 +69,61 @@ def test_highlight_escapes_and_marks_the_quote(text, quote, html):
 
 def test_citation_label_names_id_and_section(corpus):
     assert citation_label(cite(corpus, "zl2025/p12", GREEN)) == "zl2025/p12 · 二、(三)功能品质融合蝶变"
+
+
+@pytest.mark.parametrize(
+    ("titles", "label"),
+    [
+        (None, "zl2025/p12 · 二、(三)功能品质融合蝶变"),
+        ({"zl2025": "钟楼区2025年工作安排"}, "钟楼区2025年工作安排 · zl2025/p12 · 二、(三)功能品质融合蝶变"),
+        ({"beijing2026": "北京市政府工作报告"}, "zl2025/p12 · 二、(三)功能品质融合蝶变"),
+    ],
+)
+def test_a_citation_label_names_its_document_when_given_titles(corpus, titles, label):
+    assert citation_label(cite(corpus, "zl2025/p12", GREEN), titles) == label
+
+
+def test_an_answer_labels_its_chips_with_the_document_title(corpus):
+    citation = cite(corpus, "zl2025/p12", GREEN)
+    html = answer_html(_answer((citation,), f"“{GREEN}” [zl2025/p12]"), {"zl2025": "钟楼<区>"})
+    assert '<span class="zl-chip">钟楼&lt;区&gt; · zl2025/p12 · 二、(三)功能品质融合蝶变</span>' in html
+
+
+@pytest.mark.parametrize(
+    ("paragraph_id", "doc_id"), [("zl2025/p12", "zl2025"), ("riverside-2026/g03", "riverside-2026")]
+)
+def test_a_paragraph_id_names_its_document(paragraph_id, doc_id):
+    assert document_of(paragraph_id) == doc_id
+
+
+def test_the_picker_offers_each_document_by_title(corpus):
+    assert document_choices(corpus.documents) == [("钟楼区2025年工作安排（含名词解释）", "zl2025")]
+
+
+@pytest.mark.parametrize(
+    ("requested", "doc_id", "noted"),
+    [
+        ("", "zl2025", False),
+        ("riverside2026", "riverside2026", False),
+        (" riverside2026 ", "riverside2026", False),
+        ("nope", "zl2025", True),
+        ("<script>", "zl2025", True),
+    ],
+)
+def test_a_doc_link_picks_a_held_document_or_falls_back_with_a_note(requested, doc_id, noted):
+    picked, note = document_from_link(requested, ("zl2025", "riverside2026"), "zl2025")
+    assert picked == doc_id
+    assert bool(note) is noted
+    assert "<script>" not in note
+    if noted:
+        assert "showing zl2025" in note
+
+
+def test_an_upload_report_names_the_new_document():
+    profile = DocumentProfile(id="riverside2026", title="2026年河滨区<工作>安排")
+    html = upload_html(profile, 3)
+    assert "riverside2026" in html and "3 paragraphs" in html
+    assert "&lt;工作&gt;" in html
 
 
 def test_paragraph_panel_shows_section_path_and_marked_quote(corpus):
@@ -145,6 +205,11 @@ def test_the_plan_marks_the_target_paragraph_and_quote(corpus):
     assert re.search(r'<p id="zl2025-p12" class="[^"]*zl-target[^"]*">', html)
     assert html.count("zl-target") == 1
     assert html.count("<mark>") == 1 and f"<mark>{GREEN}</mark>" in html
+
+
+def test_one_document_of_the_library(corpus):
+    assert [p.id for p in corpus.only("zl2025").paragraphs] == [p.id for p in corpus.paragraphs]
+    assert corpus.only("nope").paragraphs == ()
 
 
 def test_the_glossary_has_eleven_terms_with_definitions(corpus):
