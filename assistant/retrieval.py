@@ -5,6 +5,7 @@ A LangChain ``BaseRetriever``; every ``Document`` carries its paragraph ID, sect
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, Literal
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -33,6 +34,11 @@ class HybridRetriever(BaseRetriever):
     k: int = 5
     fetch_k: int = FETCH_K
     mode: Mode = "hybrid"
+
+    @cached_property
+    def _by_id(self) -> dict[str, tuple[str, dict[str, Any]]]:
+        """Each chunk's text and metadata by its id, built once (not per question)."""
+        return {rid: (text, meta) for rid, text, meta in self.records}
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None, **kwargs: Any
@@ -65,7 +71,7 @@ class HybridRetriever(BaseRetriever):
             row["rrf_score"] = sum(
                 1.0 / (RRF_K + row[side]) for side in ("dense_rank", "lexical_rank") if side in row
             )
-        by_id = {rid: (text, meta) for rid, text, meta in self.records}
+        by_id = self._by_id
         ranked = sorted(fused.items(), key=lambda item: -item[1]["rrf_score"])[:k]
         return [
             Document(page_content=by_id[cid][0], id=cid, metadata={**by_id[cid][1], **scores})
