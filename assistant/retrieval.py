@@ -14,6 +14,7 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.vectorstores import VectorStore
 from pydantic import ConfigDict, Field
 
+from assistant.index.opened import GuardedChroma
 from assistant.lexical import BM25
 
 RRF_K = 60  # the constant of Cormack et al.; ranks matter, raw scores do not
@@ -40,6 +41,16 @@ class HybridRetriever(BaseRetriever):
         """Each chunk's text and metadata by its id, built once (not per question)."""
         return {rid: (text, meta) for rid, text, meta in self.records}
 
+    def _nearest(self, query: str, k: int) -> list[tuple[str, object, float]]:
+        """(chunk id, paragraph ID, distance) of the dense search's ``k`` best chunks."""
+        if isinstance(self.vector_store, GuardedChroma):  # ids only: the metadata is in ``records``
+            return [
+                (cid, self._by_id[cid][1].get("paragraph_id"), dist)
+                for cid, dist in self.vector_store.nearest(query, k)
+            ]
+        hits = self.vector_store.similarity_search_with_score(query, k=k)
+        return [(str(d.metadata["chunk_id"]), d.metadata.get("paragraph_id"), dist) for d, dist in hits]
+
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None, **kwargs: Any
     ) -> list[Document]:
@@ -53,10 +64,9 @@ class HybridRetriever(BaseRetriever):
         deep = fetch_k * SCOPED_FETCH if docs else fetch_k
         fused: dict[str, dict[str, float]] = {}
         if self.mode in ("hybrid", "dense"):
-            hits = self.vector_store.similarity_search_with_score(query, k=deep)
-            hits = [(d, dist) for d, dist in hits if wanted(d.metadata.get("paragraph_id"))][:fetch_k]
-            for rank, (doc, distance) in enumerate(hits, start=1):
-                row = fused.setdefault(str(doc.metadata["chunk_id"]), {})
+            hits = [(cid, dist) for cid, pid, dist in self._nearest(query, deep) if wanted(pid)][:fetch_k]
+            for rank, (cid, distance) in enumerate(hits, start=1):
+                row = fused.setdefault(cid, {})
                 row.update(dense_rank=rank, dense_score=round(1.0 - float(distance), 4))
         if self.mode in ("hybrid", "lexical"):
             found = [

@@ -90,6 +90,14 @@ class GuardedChroma(Chroma):
         with self.guard():
             return super().similarity_search(*args, **kwargs)
 
+    def nearest(self, query: str, k: int) -> list[tuple[str, float]]:
+        """(chunk id, distance) of the ``k`` chunks nearest ``query``, nearest first: the same search
+        as ``similarity_search_with_score`` without fetching texts and metadata the caller holds."""
+        with self.guard():
+            vector = self.embeddings.embed_query(query)
+            got = self._collection.query(query_embeddings=[vector], n_results=k, include=["distances"])
+        return list(zip(got["ids"][0], got["distances"][0], strict=True))
+
 
 class Index:
     """An opened, complete generation: its two collections and what built it."""
