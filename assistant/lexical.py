@@ -69,8 +69,8 @@ class BM25:
         n = len(docs)
         df = Counter(term for doc in docs for term in doc)
         self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
-        lengths = np.array([sum(d.values()) for d in docs], dtype=np.float64)
-        self._avg_len = sum(sum(d.values()) for d in docs) / max(n, 1)
+        lengths = [sum(d.values()) for d in docs]
+        self._avg_len = sum(lengths) / max(n, 1)
         # Per term, the texts holding it and how often: a query touches only its terms' texts.
         postings: dict[str, tuple[list[int], list[int]]] = {}
         for pos, doc in enumerate(docs):
@@ -82,7 +82,9 @@ class BM25:
             t: (np.array(where, dtype=np.intp), np.array(counts, dtype=np.float64))
             for t, (where, counts) in postings.items()
         }
-        self._norms = self.k1 * (1 - self.b + self.b * lengths / (self._avg_len or 1))
+        self._norms = self.k1 * (
+            1 - self.b + self.b * np.array(lengths, dtype=np.float64) / (self._avg_len or 1)
+        )
 
     def _score_array(self, query: str) -> np.ndarray:
         # Term by term in the query's order, in the same float operations as the formula
