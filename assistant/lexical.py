@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 _RUN = re.compile(r"[\u4e00-\u9fff]+|[a-z]+|\d+(?:\.\d+)?")
 _STOP_BIGRAMS = frozenset({"今年", "多少", "什么", "是否", "哪些", "哪个", "一下", "的是", "计划", "我们"})
 
@@ -57,29 +59,48 @@ class BM25:
     tokenize: Tokenizer = bigram_tokens
     k1: float = 1.5
     b: float = 0.75
-    _docs: list[Counter[str]] = field(init=False, repr=False)
     _idf: dict[str, float] = field(init=False, repr=False)
     _avg_len: float = field(init=False, repr=False)
+    _postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(init=False, repr=False)
+    _norms: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._docs = [Counter(self.tokenize(t)) for t in self.texts]
-        n = len(self._docs)
-        df = Counter(term for doc in self._docs for term in doc)
+        docs = [Counter(self.tokenize(t)) for t in self.texts]
+        n = len(docs)
+        df = Counter(term for doc in docs for term in doc)
         self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
-        self._avg_len = sum(sum(d.values()) for d in self._docs) / max(n, 1)
+        lengths = [sum(d.values()) for d in docs]
+        self._avg_len = sum(lengths) / max(n, 1)
+        # Per term, the texts holding it and how often: a query touches only its terms' texts.
+        postings: dict[str, tuple[list[int], list[int]]] = {}
+        for pos, doc in enumerate(docs):
+            for term, tf in doc.items():
+                where, counts = postings.setdefault(term, ([], []))
+                where.append(pos)
+                counts.append(tf)
+        self._postings = {
+            t: (np.array(where, dtype=np.intp), np.array(counts, dtype=np.float64))
+            for t, (where, counts) in postings.items()
+        }
+        self._norms = self.k1 * (
+            1 - self.b + self.b * np.array(lengths, dtype=np.float64) / (self._avg_len or 1)
+        )
+
+    def _score_array(self, query: str) -> np.ndarray:
+        # Term by term in the query's order, in the same float operations as the formula
+        # idf·tf·(k1+1)/(tf+norm) summed per text: the scores are the same to the last bit.
+        out = np.zeros(len(self.texts), dtype=np.float64)
+        for t in self.tokenize(query):
+            if t in self._postings:
+                where, tf = self._postings[t]
+                out[where] += self._idf[t] * tf * (self.k1 + 1) / (tf + self._norms[where])
+        return out
 
     def scores(self, query: str) -> list[float]:
-        terms = [t for t in self.tokenize(query) if t in self._idf]
-        out = []
-        for doc in self._docs:
-            length = sum(doc.values())
-            norm = self.k1 * (1 - self.b + self.b * length / (self._avg_len or 1))
-            out.append(
-                sum(self._idf[t] * doc[t] * (self.k1 + 1) / (doc[t] + norm) for t in terms if t in doc)
-            )
-        return out
+        return self._score_array(query).tolist()
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         """(position in ``texts``, score) of the best ``k`` texts with a score above zero."""
-        ranked = sorted(enumerate(self.scores(query)), key=lambda p: -p[1])
-        return [(i, s) for i, s in ranked[:k] if s > 0]
+        scores = self._score_array(query)
+        ranked = np.argsort(-scores, kind="stable")[:k]  # ties in text order, as a stable sort keeps them
+        return [(int(i), float(scores[i])) for i in ranked if scores[i] > 0]

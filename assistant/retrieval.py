@@ -5,6 +5,7 @@ A LangChain ``BaseRetriever``; every ``Document`` carries its paragraph ID, sect
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, Literal
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -13,6 +14,7 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.vectorstores import VectorStore
 from pydantic import ConfigDict, Field
 
+from assistant.index.opened import GuardedChroma
 from assistant.lexical import BM25
 
 RRF_K = 60  # the constant of Cormack et al.; ranks matter, raw scores do not
@@ -34,6 +36,21 @@ class HybridRetriever(BaseRetriever):
     fetch_k: int = FETCH_K
     mode: Mode = "hybrid"
 
+    @cached_property
+    def _by_id(self) -> dict[str, tuple[str, dict[str, Any]]]:
+        """Each chunk's text and metadata by its id, built once (not per question)."""
+        return {rid: (text, meta) for rid, text, meta in self.records}
+
+    def _nearest(self, query: str, k: int) -> list[tuple[str, object, float]]:
+        """(chunk id, paragraph ID, distance) of the dense search's ``k`` best chunks."""
+        if isinstance(self.vector_store, GuardedChroma):  # ids only: the metadata is in ``records``
+            return [
+                (cid, self._by_id[cid][1].get("paragraph_id"), dist)
+                for cid, dist in self.vector_store.nearest(query, k)
+            ]
+        hits = self.vector_store.similarity_search_with_score(query, k=k)
+        return [(str(d.metadata["chunk_id"]), d.metadata.get("paragraph_id"), dist) for d, dist in hits]
+
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None, **kwargs: Any
     ) -> list[Document]:
@@ -47,10 +64,9 @@ class HybridRetriever(BaseRetriever):
         deep = fetch_k * SCOPED_FETCH if docs else fetch_k
         fused: dict[str, dict[str, float]] = {}
         if self.mode in ("hybrid", "dense"):
-            hits = self.vector_store.similarity_search_with_score(query, k=deep)
-            hits = [(d, dist) for d, dist in hits if wanted(d.metadata.get("paragraph_id"))][:fetch_k]
-            for rank, (doc, distance) in enumerate(hits, start=1):
-                row = fused.setdefault(str(doc.metadata["chunk_id"]), {})
+            hits = [(cid, dist) for cid, pid, dist in self._nearest(query, deep) if wanted(pid)][:fetch_k]
+            for rank, (cid, distance) in enumerate(hits, start=1):
+                row = fused.setdefault(cid, {})
                 row.update(dense_rank=rank, dense_score=round(1.0 - float(distance), 4))
         if self.mode in ("hybrid", "lexical"):
             found = [
@@ -65,7 +81,7 @@ class HybridRetriever(BaseRetriever):
             row["rrf_score"] = sum(
                 1.0 / (RRF_K + row[side]) for side in ("dense_rank", "lexical_rank") if side in row
             )
-        by_id = {rid: (text, meta) for rid, text, meta in self.records}
+        by_id = self._by_id
         ranked = sorted(fused.items(), key=lambda item: -item[1]["rrf_score"])[:k]
         return [
             Document(page_content=by_id[cid][0], id=cid, metadata={**by_id[cid][1], **scores})

@@ -20,7 +20,7 @@ from assistant.chunking import chunk_paragraphs, split_clauses
 from assistant.config import REPO_ROOT, Settings
 from assistant.corpus import Corpus, load_corpus
 from assistant.errors import IndexMissing, IndexStale
-from assistant.index import Index, Progress, build_index, index_status, open_index, open_store
+from assistant.index import ClauseMatrix, Index, Progress, build_index, index_status, open_index, open_store
 from assistant.lexical import BM25
 from assistant.retrieval import HybridRetriever
 from embeddings import IdentifiedEmbeddings, get_embeddings
@@ -249,3 +249,37 @@ def test_a_build_that_dies_half_way_leaves_the_previous_index_usable(
     assert store.generations() == sorted(
         [previous.info.generation, rebuilt.info.generation]
     )  # leftover dropped
+
+
+def test_clause_rows_of_a_chunk_are_its_paragraphs_and_every_clause_it_contains(
+    assistant: Assistant,
+) -> None:
+    """The oracle is the plain test of every clause against every chunk of the plan."""
+    clauses = assistant.index.clause_matrix
+    for _, text, meta in assistant.index.chunk_records:
+        pid = meta["paragraph_id"]
+        expected = {r for r, c in enumerate(clauses.texts) if c in text or clauses.paragraph_ids[r] == pid}
+        assert clauses.rows_for(text, pid) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "paragraph_id", "rows"),
+    [
+        ("新增绿地10公顷,建成体育公园2座", None, {0, 1, 3}),  # 绿地 is inside, and 地 too
+        ("新增绿地10公顷", "zl2025/p09", {0, 1, 3, 4}),  # and the paragraph's own clause
+        ("绿", None, set()),  # shorter than every clause
+        ("更新绿地", 42, {1, 3, 4}),  # an ID that is no paragraph's matches none
+        ("", "zl2025/p02", {2}),
+    ],
+)
+def test_clause_rows_by_text_and_paragraph(text: str, paragraph_id: object, rows: set[int]) -> None:
+    texts = ("新增绿地10公顷", "绿地", "就业", "地", "更新")
+    pids = ("zl2025/p01", "zl2025/p01", "zl2025/p02", "zl2025/p03", "zl2025/p09")
+    matrix = ClauseMatrix(
+        ids=tuple(f"c{n}" for n in range(5)),
+        texts=texts,
+        paragraph_ids=pids,
+        spans=((0, 1),) * 5,
+        vectors=np.zeros((5, 2), dtype=np.float32),
+    )
+    assert matrix.rows_for(text, paragraph_id) == rows

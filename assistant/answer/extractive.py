@@ -231,12 +231,8 @@ class ExtractiveAnswerer:
     ) -> list[Candidate]:
         ranks: dict[int, int] = {}
         for rank, doc in enumerate(docs):
-            pid = doc.metadata.get("paragraph_id")
-            for row, clause in enumerate(self.clauses.texts):
-                if row not in ranks and (
-                    clause in doc.page_content or self.clauses.paragraph_ids[row] == pid
-                ):
-                    ranks[row] = rank
+            for row in self.clauses.rows_for(doc.page_content, doc.metadata.get("paragraph_id")):
+                ranks.setdefault(row, rank)
         rows = sorted(ranks)
         if not rows:
             return []

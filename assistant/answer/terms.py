@@ -7,6 +7,8 @@ uses weighs most, so a question about something absent (5G基站) does not match
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import logging
 import math
 import re
@@ -81,6 +83,7 @@ _MEASURE_WORDS = frozenset(
 _COUNTED = re.compile(
     r"^[一二两三四五六七八九十几多]+[项个类种条家所]$"
 )  # "三项", "两个": a count, not a topic
+_SEPARATOR = "\x00"  # ends each clause in the joined text: no folded clause holds it
 _ASCII_WORD = re.compile(r"[a-z][a-z0-9]+")
 ABSENT_SHARE = 0.8  # a word the plan never uses weighs this share of the rarest word's weight
 # Parts of speech that never name a topic (pronouns, adverbs, particles, prepositions, numerals…)
@@ -161,8 +164,30 @@ class TermExtractor:
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one extractor per answerer, lives as long as it
     def weight(self, form: str) -> float:
-        df = sum(1 for c in self._clauses if form in c)
-        return math.log(1 + len(self._clauses) / (df + 0.5))
+        return math.log(1 + len(self._clauses) / (self._clauses_holding(form) + 0.5))
+
+    @cached_property
+    def _joined(self) -> tuple[str, list[int]] | None:
+        """All clauses in one text, each ended by ``_SEPARATOR``, and where each one starts."""
+        if any(_SEPARATOR in c for c in self._clauses):
+            return None
+        starts = list(itertools.accumulate((len(c) + 1 for c in self._clauses[:-1]), initial=0))
+        return "".join(c + _SEPARATOR for c in self._clauses), starts
+
+    def _clauses_holding(self, form: str) -> int:
+        """How many clauses hold ``form``: a search of the joined text that skips to the next clause
+        after each hit, rather than a test of every clause of the library."""
+        if not form or _SEPARATOR in form or self._joined is None:
+            return sum(1 for c in self._clauses if form in c)
+        text, starts = self._joined
+        count, at = 0, text.find(form)
+        while at >= 0:
+            count += 1
+            following = bisect.bisect_right(starts, at)  # the clause after the one hit
+            if following == len(starts):
+                break
+            at = text.find(form, starts[following])
+        return count
 
     def _term(self, forms: Sequence[str]) -> Term:
         forms = tuple(dict.fromkeys(f for f in forms if f))

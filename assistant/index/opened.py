@@ -7,6 +7,7 @@ becomes ``IndexDamaged`` or ``BackendUnavailable``, never a raw Chroma or httpx 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -33,6 +34,48 @@ class ClauseMatrix:
     spans: tuple[tuple[int, int], ...]
     vectors: np.ndarray  # (n, dim), L2-normalized
 
+    def rows_for(self, text: str, paragraph_id: object = None) -> set[int]:
+        """Rows of the clauses of ``paragraph_id`` and of every clause whose text occurs in ``text``.
+
+        The same rows as testing ``clause in text`` for each clause, without a pass over the
+        library per chunk: only the clauses that begin with the text's substrings are compared.
+        """
+        rows = set(self._by_paragraph.get(paragraph_id, ())) if isinstance(paragraph_id, str) else set()
+        short, by_head = self._by_text
+        rows.update(short.get("", ()))
+        for i in range(len(text)):
+            for n in range(1, _HEAD):
+                rows.update(short.get(text[i : i + n], ()))
+            for clause, same in by_head.get(text[i : i + _HEAD], ()):
+                if text.startswith(clause, i):
+                    rows.update(same)
+        return rows
+
+    @cached_property
+    def _by_paragraph(self) -> dict[str, tuple[int, ...]]:
+        return _group(enumerate(self.paragraph_ids))
+
+    @cached_property
+    def _by_text(self) -> tuple[dict[str, tuple[int, ...]], dict[str, list[tuple[str, tuple[int, ...]]]]]:
+        """Clauses shorter than ``_HEAD`` by their text; the others by their first ``_HEAD`` characters."""
+        by_text = _group(enumerate(self.texts))
+        short = {t: rows for t, rows in by_text.items() if len(t) < _HEAD}
+        by_head: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
+        for t, rows in by_text.items():
+            if len(t) >= _HEAD:
+                by_head.setdefault(t[:_HEAD], []).append((t, rows))
+        return short, by_head
+
+
+_HEAD = 3  # characters a clause is looked up by: short enough to be common, long enough to be selective
+
+
+def _group(pairs: Iterable[tuple[int, str]]) -> dict[str, tuple[int, ...]]:
+    grouped: dict[str, list[int]] = {}
+    for row, key in pairs:
+        grouped.setdefault(key, []).append(row)
+    return {key: tuple(rows) for key, rows in grouped.items()}
+
 
 class GuardedChroma(Chroma):
     """LangChain's Chroma store whose searches map backend failures to the assistant's errors."""
@@ -46,6 +89,14 @@ class GuardedChroma(Chroma):
     def similarity_search(self, *args: Any, **kwargs: Any) -> list[Document]:
         with self.guard():
             return super().similarity_search(*args, **kwargs)
+
+    def nearest(self, query: str, k: int) -> list[tuple[str, float]]:
+        """(chunk id, distance) of the ``k`` chunks nearest ``query``, nearest first: the same search
+        as ``similarity_search_with_score`` without fetching texts and metadata the caller holds."""
+        with self.guard():
+            vector = self.embeddings.embed_query(query)
+            got = self._collection.query(query_embeddings=[vector], n_results=k, include=["distances"])
+        return list(zip(got["ids"][0], got["distances"][0], strict=True))
 
 
 class Index:
