@@ -40,6 +40,7 @@ W_CONTEXT = 0.8  # ... found in the clause's sentence (the subject is often a cl
 W_PARAGRAPH = 0.4  # ... found in its paragraph (a glossary item names its term once, up front)
 W_RANK = 0.3  # the retriever's rank of the chunk holding the clause
 W_REVIEW = 0.3  # a report's review of past years weighs less than its targets, unless a past year is asked
+W_PREVIOUS = 0.3  # a follow-up's clause in a paragraph the last answer cited
 W_REVIEW_OWN_YEAR = 1.0  # ... and much less when the question names the report's own year ("2026年", "今年")
 _PAST = re.compile(
     r"过去一年|过去五年|去年|上年|回顾|时期|\bin the past\b|\blast (?:year|five years)\b", re.I
@@ -52,6 +53,7 @@ MIN_COVERAGE = 0.45  # below this weighted share of its terms in the best senten
 MIN_SIMILARITY_EN = 0.82  # an English question the lexicon cannot read must be at least this close
 MAX_SPAN = 60  # longest quote built from a topical clause to its figure clause
 MAX_FACT_SPAN = 120  # longest quote of a fact: its clause and the rest of its sentence
+MAX_LEAD = 16  # a sentence this short, without a figure, heads the next one ("以破局思维推进商圈复兴。")
 WARM_FIGURES = 500  # up to this many figures, warm_up embeds their subjects (a library's wait until asked)
 W_SUBJECT = 1.0  # a figure whose own subject holds the question's terms beats its neighbours
 MAIN_SUBJECT_MARGIN = 1.0  # terms this close to the heaviest one are the question's main subject
@@ -204,12 +206,13 @@ class ExtractiveAnswerer:
                 found[doc.id] = target.id
         return found
 
-    def _with_targets(self, query: Query, docs: list[Document]) -> list[Document]:
+    def _with_paragraphs(self, docs: list[Document], ids: Sequence[str]) -> list[Document]:
+        """The retrieved chunks, and these paragraphs as candidates too (ranked after them)."""
         held = {d.metadata.get("paragraph_id") for d in docs}
         extra = [
             Document(self.corpus.paragraph(pid).text, metadata={"paragraph_id": pid})
-            for doc_id, pid in self._target_paragraphs.items()
-            if doc_id in query.docs and pid not in held
+            for pid in dict.fromkeys(ids)
+            if pid not in held and pid in self.corpus
         ]
         return docs + extra
 
@@ -227,7 +230,12 @@ class ExtractiveAnswerer:
         return ""
 
     def _candidates(
-        self, terms: Sequence[Term], docs: Sequence[Document], qvec: np.ndarray, when: str = ""
+        self,
+        terms: Sequence[Term],
+        docs: Sequence[Document],
+        qvec: np.ndarray,
+        when: str = "",
+        previous: frozenset[str] = frozenset(),
     ) -> list[Candidate]:
         ranks: dict[int, int] = {}
         for rank, doc in enumerate(docs):
@@ -254,6 +262,7 @@ class ExtractiveAnswerer:
                 + W_CONTEXT * context
                 + W_PARAGRAPH * paragraph
                 + W_RANK / (1 + ranks[row])
+                + W_PREVIOUS * (pid in previous)
             )
             sentence = self._sentence_spans[row]
             out.append(Candidate(row, pid, a, b, sentence, score, float(sim), lexical, context, units))
@@ -307,8 +316,14 @@ class ExtractiveAnswerer:
                 for d in self.retriever.invoke(query.retrieval)
                 if not query.docs or str(d.metadata.get("paragraph_id", "")).split("/")[0] in query.docs
             ]
-        if query.kind in ("figure", "trap"):
-            docs = self._with_targets(query, list(docs))
+        if query.kind in ("figure", "trap"):  # a report's main targets, whatever the retriever ranked
+            docs = self._with_paragraphs(
+                list(docs), [pid for doc, pid in self._target_paragraphs.items() if doc in query.docs]
+            )
+        if query.followup:  # "水呢?": the paragraphs just cited are where a follow-up most often is
+            docs = self._with_paragraphs(
+                list(docs), [pid for pid in query.previous if pid.split("/")[0] in query.docs]
+            )
         qvec = np.asarray(self.embeddings.embed_query(query.retrieval), dtype=np.float32)
         timings["retrieve"] += (time.perf_counter() - t) * 1000
         t = time.perf_counter()
@@ -329,6 +344,7 @@ class ExtractiveAnswerer:
             docs,
             qvec,
             when=self._when_asked(query),
+            previous=frozenset(query.previous) if query.followup else frozenset(),
         )
         if query.scope or not candidates:
             return self._refuse(query, candidates, docs, reason=query.scope or "topic")
@@ -520,6 +536,11 @@ class ExtractiveAnswerer:
         stop = _FULL_STOP.search(text, best.end - 1)
         end = stop.start() if stop else len(text)
         begin = max((m.end() for m in _FULL_STOP.finditer(text, 0, best.start)), default=0)
+        if end - begin <= MAX_LEAD and not find_figures(text[begin:end]) and end < len(text):
+            # "以破局思维推进商圈复兴。" heads what follows: the next sentence says what is done
+            following = _FULL_STOP.search(text, end + 1)
+            end = min(following.start() if following else len(text), begin + MAX_FACT_SPAN)
+            return best.paragraph_id, begin, end
         if end - begin <= MAX_FACT_SPAN:
             return best.paragraph_id, begin, end  # "用好“清单+专班”机制,真正让抓落实…": the whole sentence
         if end - best.start > MAX_FACT_SPAN:
