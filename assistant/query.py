@@ -54,7 +54,8 @@ _META: tuple[tuple[Meta, re.Pattern[str]], ...] = (
     (
         "original",
         re.compile(
-            r"原文(?:是)?怎么(?:说|写)|原话|原文呢|原文是什么|exact (?:words|wording)|original (?:text|wording)|quote it|word for word",
+            r"原文(?:是)?怎么(?:说|写)|原话|原文呢|原文是什么|引用原文|exact (?:words|wording)|original (?:text|wording)"
+            r"|quote (?:it|that|this|the (?:line|sentence|passage|text))|word for word",
             re.I,
         ),
     ),
@@ -128,13 +129,21 @@ def attribute_of(text: str, kind: str, units: frozenset[str]) -> Attribute:
     return "amount" if kind == "figure" else "fact"
 
 
+MAX_META_TOPIC = (12, 3)  # a question about the last answer names at most this much else (characters, words)
+
+
+def _asks_about_more(text: str) -> bool:
+    topic = rules.topic_of(text)
+    if is_english(text):
+        return len(topic.split()) > MAX_META_TOPIC[1]
+    return len(topic) > MAX_META_TOPIC[0]
+
+
 def meta_of(text: str, history: Sequence[Turn]) -> Meta | None:
     """A question about the last answer itself ("哪一部分提出的?", "say more")."""
     if not history or not cited_ids(history[-1][1]):
         return None
-    if (
-        len(rules.topic_of(text)) > 12
-    ):  # a long question about something else that happens to say "which part"
+    if _asks_about_more(text):  # a long question about something else that happens to say "which part"
         return None
     return next((name for name, pattern in _META if pattern.search(text)), None)
 

@@ -184,3 +184,17 @@ def test_an_english_word_the_plan_also_writes_is_part_of_its_phrase_term(assista
     """ "GDP" is 地区生产总值 and the plan's own "GDP" (单位GDP能耗): one subject, not two."""
     terms = assistant.understand("What is the GDP target?").terms
     assert [t for t in terms if "gdp" in t.forms] == [t for t in terms if "地区生产总值" in t.forms]
+
+
+@pytest.mark.parametrize(
+    ("question", "meta"),
+    [
+        ("Which section is that under?", "section"),
+        ("Can you quote that line?", "original"),
+        ("Which section of the plan covers the new school places and the elevators being added?", None),
+    ],
+)
+def test_short_english_questions_about_the_last_answer_are_meta(
+    assistant: Assistant, question: str, meta: str | None
+) -> None:
+    assert assistant.understand(question, [GREEN]).meta == meta

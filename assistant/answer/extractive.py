@@ -19,6 +19,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.answer import messages
+from assistant.answer.intent import asks_quantity
 from assistant.answer.english import figure_in_english
 from assistant.answer.result import Answer
 from assistant.answer.terms import Term, coverage
@@ -239,8 +240,11 @@ class ExtractiveAnswerer:
     ) -> list[Candidate]:
         ranks: dict[int, int] = {}
         for rank, doc in enumerate(docs):
-            for row in self.clauses.rows_for(doc.page_content, doc.metadata.get("paragraph_id")):
-                ranks.setdefault(row, rank)
+            pid = doc.metadata.get("paragraph_id")
+            home = pid.split("/")[0] + "/" if isinstance(pid, str) else ""
+            for row in self.clauses.rows_for(doc.page_content, pid):
+                if self.clauses.paragraph_ids[row].startswith(home):  # never another document's clause
+                    ranks.setdefault(row, rank)
         rows = sorted(ranks)
         if not rows:
             return []
@@ -359,9 +363,11 @@ class ExtractiveAnswerer:
             return self._refuse(query, candidates, docs, reason="topic")
         if query.kind in ("figure", "trap") and query.attribute not in ("date", "list", "phrasing"):
             chosen = self._figure_answer(query, candidates)
+            owned = self._own_subject(query, chosen, qvec, quoted) if chosen else None
+            if owned is None and (qualitative := self._qualitative_goal(query, best)):
+                return qualitative
             if chosen is None:
                 return self._refuse(query, candidates, docs, reason="no-figure", cite_first=best)
-            owned = self._own_subject(query, chosen, qvec, quoted)
             if owned is None:  # the sentence's figures are other items': the plan gives none for this
                 return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
             chosen, fact = owned
@@ -381,6 +387,20 @@ class ExtractiveAnswerer:
         if query.multi:
             spans += self._more_parts(terms, spans, candidates)
         return self._quote(query, spans)
+
+    def _qualitative_goal(self, query: Query, best: Candidate) -> Answer | None:
+        """ "那一般公共预算收入呢?" after a figure: the plan's goal is words ("保持稳定增长"), which is
+        the answer, unless the question itself asked for a number ("增长多少?"): then it refuses."""
+        if (
+            asks_quantity(query.question)
+            or query.kind == "trap"
+            and query.asserted & set(number_tokens(query.question))
+        ):
+            return None
+        span = self._fact_span(best)
+        if find_figures(self._text(span[0], span[1:])) or not self._names_main_subject(query, span[0]):
+            return None
+        return self._quote(dataclass_replace(query, kind="fact", attribute="fact"), [span])
 
     def _names_main_subject(self, query: Query, pid: str) -> bool:
         """One of the question's most specific terms, when its document uses them anywhere, is in the

@@ -93,6 +93,18 @@ def question_kind(text: str) -> Kind:
     return "fact"
 
 
+_QUANTITY_EN = re.compile(
+    r"\bhow (?:many|much|fast|big|large|high|far)\b|\bwhat (?:percent|percentage|share|number|figure|rate)\b"
+    r"|\bby how much\b|\b(?:figure|number|percent|percentage)\b",
+    re.I,
+)
+
+
+def asks_quantity(text: str) -> bool:
+    """Does the question itself ask for a number ("多少", "how many"), not just a goal ("目标呢?")?"""
+    return bool((_QUANTITY_EN if is_english(text) else _QUANTITY_ZH).search(text))
+
+
 def topic_of(text: str) -> str:
     """The topical words of a question (what remains when question words are removed)."""
     if is_english(text):
