@@ -19,8 +19,8 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.answer import messages
-from assistant.answer.intent import asks_quantity
 from assistant.answer.english import figure_in_english
+from assistant.answer.intent import asks_quantity, asserted_numbers
 from assistant.answer.result import Answer
 from assistant.answer.terms import Term, coverage
 from assistant.chunking import split_clauses
@@ -391,11 +391,7 @@ class ExtractiveAnswerer:
     def _qualitative_goal(self, query: Query, best: Candidate) -> Answer | None:
         """ "那一般公共预算收入呢?" after a figure: the plan's goal is words ("保持稳定增长"), which is
         the answer, unless the question itself asked for a number ("增长多少?"): then it refuses."""
-        if (
-            asks_quantity(query.question)
-            or query.kind == "trap"
-            and query.asserted & set(number_tokens(query.question))
-        ):
+        if asks_quantity(query.question) or asserted_numbers(query.question):
             return None
         span = self._fact_span(best)
         if find_figures(self._text(span[0], span[1:])) or not self._names_main_subject(query, span[0]):
