@@ -20,8 +20,9 @@ _CLAUSE_BREAK = re.compile(r"[,，;；。:：!！?？]")
 _SENTENCE_BREAK = re.compile(r"[。;；!！?？]")
 # Words that set the tone of a clause, not its subject: dropped from the front.
 _LEADING = re.compile(r"^(?:力争|确保|争取|全年|今年|年内|持续|计划|在|共|累计|全区|进一步|加快|努力)+")
-# The verbs a plan states its figures with, longest first; a subject never starts with one.
-_ACTIONS = sorted(
+# The verbs a plan states its figures with, longest first; a subject never starts with one, and a
+# question's subject is never one ("新建几家食堂": 食堂, not 新建).
+ACTIONS = sorted(
     [
         "新增入库",
         "新认定",
@@ -139,7 +140,7 @@ def split_action(prefix: str) -> tuple[str, str]:
     text = _LEADING.sub("", prefix.strip(" 、"))
     action = ""
     while True:
-        verb = next((v for v in _ACTIONS if text.startswith(v)), None)
+        verb = next((v for v in ACTIONS if text.startswith(v)), None)
         if verb is None:
             break
         action, text = action + verb, text[len(verb) :].lstrip("、")

@@ -75,7 +75,9 @@ _META: tuple[tuple[Meta, re.Pattern[str]], ...] = (
         ),
     ),
 )
-_PRONOUN_ZH = re.compile(r"它们|它|其|该项|这项|这个|那个|这件事|这方面|此项")
+_PRONOUN_ZH = re.compile(
+    r"它们|它|其(?!中|他|余|实)|该项|这项|这个|那个|这件事|这方面|此项|这样的|这种|这类|此类"
+)
 _PRONOUN_EN = re.compile(r"\b(?:it|its|this|that|they|them|these|those)\b", re.I)
 # "它说的“两大市场”", "the settlement it mentions": the pronoun is the document, not the last subject
 _DOCUMENT_PRONOUN_ZH = re.compile(r"(?:它|其)(?:说|提到|提出|讲|写|列|点名)|(?:它|其)(?:里|中)(?:面|的)")
@@ -273,15 +275,21 @@ class QueryStage:
         if (_DOCUMENT_PRONOUN_EN if english else _DOCUMENT_PRONOUN_ZH).search(text):
             return text
         pronoun = (_PRONOUN_EN if english else _PRONOUN_ZH).search(text)
-        if pronoun is None:
-            return text
-        last_q, last_a = frames[-1]
-        subject = _defined_term(last_a) or self._subject_of(last_q)
+        if pronoun is None or (not english and self._ends_with_subject(text[: pronoun.start()])):
+            return text  # "公益讲座这类活动呢?": the pronoun points at the words before it
+        # the last turn that named something: "它一般由谁来办?" names nothing, the turn before did
+        subject = next(
+            (found for q, a in reversed(frames) if (found := _defined_term(a) or self._subject_of(q))), ""
+        )
         if not subject:
             return text
         if english:
             return f"{text} ({subject})"
         return text[: pronoun.start()] + subject + text[pronoun.end() :]
+
+    def _ends_with_subject(self, text: str) -> bool:
+        words = [(w, f) for w, f in self.extractor.tagged(text) if w.strip()]
+        return bool(words) and len(words[-1][0]) >= 2 and not self._names_no_subject(words[-1][0])
 
     def _subject_of(self, question: str) -> str:
         """The most specific terms of a question: its rarest plan words."""

@@ -271,3 +271,12 @@ def test_a_goal_the_plan_gives_in_words_answers_what_about_it(
     answer = assistant.ask(question, history=history)
     assert answer.abstained is refused
     assert quote in answer.text
+
+
+def test_a_figure_of_the_sentence_is_not_the_figure_of_a_project_it_does_not_count(
+    assistant: Assistant,
+) -> None:
+    """ "其中思源电气…投资多少?": 3个、7个 count the major projects, not 思源电气's investment."""
+    first = "新增入库的省级和市级重大项目各是几个?"
+    answer = assistant.ask("其中思源电气项目投资多少?", history=[(first, ask(assistant, first).text)])
+    assert answer.abstained

@@ -198,3 +198,16 @@ def test_short_english_questions_about_the_last_answer_are_meta(
     assistant: Assistant, question: str, meta: str | None
 ) -> None:
     assert assistant.understand(question, [GREEN]).meta == meta
+
+
+def test_a_pronoun_after_a_subject_points_at_it_not_at_the_last_turn(assistant: Assistant) -> None:
+    history = [("今年送戏下乡多少场次?", "计划原文：“组织送戏下乡80场次” [zl2025/p13]")]
+    assert "送戏下乡" not in assistant.understand("公益讲座这类活动呢?", history).text
+
+
+def test_a_pronoun_takes_the_last_subject_named_even_turns_ago(assistant: Assistant) -> None:
+    history = [
+        ("“人人食堂”是什么?", "名词解释 — “人人食堂”：“倡导…养老助餐服务模式…” [zl2025/g04]"),
+        ("它一般由谁来办?", "计划原文：“由镇(街道)举办” [zl2025/g04]"),
+    ]
+    assert "人人食堂" in assistant.understand("今年打算新建几家这样的食堂?", history).text

@@ -22,7 +22,7 @@ from assistant.answer import messages
 from assistant.answer.english import figure_in_english
 from assistant.answer.intent import asks_quantity, asserted_numbers
 from assistant.answer.result import Answer
-from assistant.answer.terms import Term, coverage
+from assistant.answer.terms import Term, coverage, is_action
 from assistant.chunking import split_clauses
 from assistant.citations import Citation, cite, merge_citations
 from assistant.corpus import Corpus, Paragraph
@@ -403,8 +403,9 @@ class ExtractiveAnswerer:
         paragraph answering: "多少个充电桩" (充电 is only in 飞线充电, elsewhere) is not answered by 口袋公园."""
         if not query.terms:
             return True
-        heaviest = max(t.weight for t in query.terms)
-        main = [t for t in query.terms if t.weight >= heaviest - MAIN_SUBJECT_MARGIN]
+        things = [t for t in query.terms if not is_action(t)] or list(query.terms)
+        heaviest = max(t.weight for t in things)
+        main = [t for t in things if t.weight >= heaviest - MAIN_SUBJECT_MARGIN]
         if any(t.found_in(fold(self.corpus.paragraph(pid).text)) for t in main):
             return True
         paragraphs = [fold(p.text) for p in self._paragraphs_of(pid.split("/")[0])]

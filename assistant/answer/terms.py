@@ -19,6 +19,7 @@ from pathlib import Path
 
 from assistant.answer.english import Lexicon
 from assistant.answer.intent import topic_of
+from assistant.figure_table import ACTIONS
 from assistant.text import fold
 
 SYNONYMS_FILE = "synonyms.zh.tsv"
@@ -276,6 +277,14 @@ class TermExtractor:
             elif len(word) > 2 and not self._lexicon.translate_terms(word):
                 unknown.append(Term((word,), UNKNOWN_EN_WEIGHT))
         return _unique(terms if terms else unknown)
+
+
+_ACTION_WORDS = frozenset(ACTIONS)
+
+
+def is_action(term: Term) -> bool:
+    """A term that is only a verb of stating figures ("新建", "new" → 新增|新建), not a subject."""
+    return all(form in _ACTION_WORDS for form in term.forms)
 
 
 def coverage(terms: Sequence[Term], folded_text: str) -> float:
