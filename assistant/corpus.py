@@ -24,8 +24,9 @@ MANIFEST = "manifest.json"
 _LEVEL1 = re.compile(r"^[一二三四五六七八九十]+、")
 _LEVEL2 = re.compile(r"^[(（][一二三四五六七八九十]+[)）]")
 GLOSSARY_TITLE = "名词解释"  # the heading after which paragraphs are glossary items
-_GLOSSARY_HEADING = re.compile(rf"^{GLOSSARY_TITLE}[:：]?$")
-_GLOSSARY_ITEM = re.compile(r"^(\d+)\s*[.．、]\s*")
+# "名词解释", "《政府工作报告》有关内容名词注释", "注释": what a report calls its glossary
+_GLOSSARY_HEADING = re.compile(rf"^(?:.{{0,20}}(?:{GLOSSARY_TITLE}|名词注释|名词说明)|注释|注解)[:：]?$")
+_GLOSSARY_ITEM = re.compile(r"^(?:(\d+)\s*[.．、]|[［\[](\d+)[］\]])\s*")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+")
 _SENTENCE_PUNCT = re.compile(r"[。，,；;！!？?]")
 _LABEL_END = re.compile(r"[,，:：。]")
@@ -143,7 +144,7 @@ def parse_document(doc_id: str, text: str, *, markdown: bool = False) -> tuple[P
             kind, in_glossary, level1, level2 = "heading", True, None, None
         elif in_glossary and (item := _GLOSSARY_ITEM.match(line)):
             kind = "glossary"
-            glossary_ordinal = int(item.group(1))
+            glossary_ordinal = int(item.group(1) or item.group(2))
             term = _label(line[item.end() :])
         elif _LEVEL1.match(line) or (not in_glossary and _is_plain_heading(line)):
             kind, level1, level2 = "heading", line, None

@@ -241,3 +241,17 @@ def test_paragraph_lookup_tolerates_surrounding_spaces(corpus: Corpus) -> None:
     assert corpus.paragraph(" zl2025/g10 ").term == "“三先三后”原则"
     assert "zl2025/g10" in corpus
     assert "zl2025/g12" not in corpus
+
+
+@pytest.mark.parametrize(
+    ("heading", "item"),
+    [
+        ("名词解释", "1.“云上政务”：以提供更加便捷的政务服务为目标。"),
+        ("《政府工作报告》有关内容名词注释", "5.“三通一码”：赣服通、赣政通、赣企通、赣通码。"),
+        ("注释", "［2］四大主导产业："),
+    ],
+)
+def test_what_a_report_calls_its_glossary_opens_glossary_items(heading: str, item: str) -> None:
+    paragraphs = parse_document("doc", f"2026年工作报告\n正文一句。\n{heading}\n{item}\n")
+    assert paragraphs[-1].kind == "glossary"
+    assert paragraphs[-1].id.startswith("doc/g")
