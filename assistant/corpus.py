@@ -77,6 +77,12 @@ class Document:
         return parse_document(self.id, self.text, markdown=self.path.suffix == ".md")
 
     @cached_property
+    def layout(self) -> str:
+        """How the text was parsed (each paragraph's ID and kind): a parser change that moves an
+        ID changes it, so an index over the old IDs is stale, never silently wrong."""
+        return "\n".join(f"{p.id} {p.kind}" for p in self.paragraphs)
+
+    @cached_property
     def profile(self) -> DocumentProfile:
         """The manifest's fields, with what the manifest leaves out inferred from the text."""
         given = {**self.meta, "id": self.id, "file": self.path.name}
@@ -199,10 +205,12 @@ class Corpus:
 
     @cached_property
     def fingerprint(self) -> str:
-        """Changes whenever any document's text or ID changes (the manifest's other fields do not count)."""
+        """Changes whenever any document's text, ID or paragraph IDs change (not the manifest's other fields)."""
         digest = hashlib.sha256()
         for doc in self.documents:
-            digest.update(doc.id.encode() + b"\0" + doc.text.encode("utf-8") + b"\0")
+            digest.update(
+                doc.id.encode() + b"\0" + doc.text.encode("utf-8") + b"\0" + doc.layout.encode() + b"\0"
+            )
         return digest.hexdigest()
 
     def glossary(self) -> tuple[Paragraph, ...]:

@@ -211,3 +211,16 @@ def test_a_pronoun_takes_the_last_subject_named_even_turns_ago(assistant: Assist
         ("它一般由谁来办?", "计划原文：“由镇(街道)举办” [zl2025/g04]"),
     ]
     assert "人人食堂" in assistant.understand("今年打算新建几家这样的食堂?", history).text
+
+
+@pytest.mark.parametrize(
+    ("question", "money"),
+    [
+        ("What is this year's per capita disposable income target in yuan?", True),
+        ("How many industrial projects worth over 100 million yuan should be brought in?", False),
+    ],
+)
+def test_an_english_question_asking_an_amount_in_yuan_asks_for_money(
+    assistant: Assistant, question: str, money: bool
+) -> None:
+    assert bool(assistant.understand(question).units & {"元", "亿元"}) is money

@@ -391,12 +391,17 @@ class ExtractiveAnswerer:
     def _qualitative_goal(self, query: Query, best: Candidate) -> Answer | None:
         """ "那一般公共预算收入呢?" after a figure: the plan's goal is words ("保持稳定增长"), which is
         the answer, unless the question itself asked for a number ("增长多少?"): then it refuses."""
-        if asks_quantity(query.question) or asserted_numbers(query.question):
+        if asks_quantity(query.question) or asserted_numbers(query.question) or query.units:
+            return None  # "增长多少?", "8%对吗?", "target in yuan": a number is what was asked
+        if not self._names_main_subject(query, best.paragraph_id):
             return None
-        span = self._fact_span(best)
-        if find_figures(self._text(span[0], span[1:])) or not self._names_main_subject(query, span[0]):
-            return None
-        return self._quote(dataclass_replace(query, kind="fact", attribute="fact"), [span])
+        spans = [self._fact_span(best)]
+        if best.lexical >= MIN_COVERAGE:  # the clause itself names the subject: it may stand alone
+            spans.append((best.paragraph_id, best.start, best.end))
+        for span in spans:
+            if not find_figures(self._text(span[0], span[1:])):
+                return self._quote(dataclass_replace(query, kind="fact", attribute="fact"), [span])
+        return None
 
     def _names_main_subject(self, query: Query, pid: str) -> bool:
         """One of the question's most specific terms, when its document uses them anywhere, is in the

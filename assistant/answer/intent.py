@@ -166,6 +166,7 @@ _UNITS_FROM_EN = {
     "yuan": "元",
 }
 MONEY_UNITS = frozenset({"元", "亿元", "万元", "亿"})
+_MONEY_EN = re.compile(r"\bin (?:yuan|rmb|renminbi)\b|\bhow (?:much money|many yuan)\b", re.I)
 
 
 def asked_units(text: str) -> frozenset[str]:
@@ -176,6 +177,8 @@ def asked_units(text: str) -> frozenset[str]:
             for m in _UNIT_EN.finditer(text)
             if m.group(1).lower().rstrip("s") in _UNITS_FROM_EN
         }
+        if _MONEY_EN.search(text):  # "the target in yuan": an amount of money is asked for
+            found |= MONEY_UNITS
         return frozenset(found)
     found = set(_ASKED_UNIT_ZH.findall(text)) | {f.unit for f in find_figures(fold(text))}
     if _MONEY_ZH.search(text):

@@ -35,7 +35,15 @@ def fingerprint(corpus: Corpus, identity: str, settings: Settings) -> str:
 def document_fingerprint(document: Document, identity: str, settings: Settings) -> str:
     """One document's fingerprint: equal fingerprints mean equal rows and vectors."""
     digest = hashlib.sha256()
-    for part in (document.id, document.text, identity, CHUNKER_VERSION, str(settings.chunk_tokens), VECTORS):
+    parts = (
+        document.id,
+        document.text,
+        document.layout,
+        identity,
+        CHUNKER_VERSION,
+        str(settings.chunk_tokens),
+    )
+    for part in (*parts, VECTORS):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()
 
