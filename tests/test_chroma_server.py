@@ -23,6 +23,7 @@ from assistant.config import REPO_ROOT, Settings
 from assistant.errors import BackendUnavailable
 from assistant.index import PREFIX, connect
 from assistant.index.store import collection_name
+from assistant.library import add_document
 from embeddings import IdentifiedEmbeddings
 
 CHROMA = Path(sys.executable).with_name("chroma")
@@ -139,6 +140,35 @@ def test_the_index_lives_on_the_server_and_answers_searches(
     second = Assistant(settings).ingest()
     assert second.status == "up to date"
     assert second.info == first.info
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_a_library_lives_on_the_server_and_adding_a_document_embeds_only_it(
+    chroma_server: tuple[int, Path], tmp_path: Path, assistant: Assistant, corpus_copy: Path
+) -> None:
+    port, _ = chroma_server
+    settings = Settings(
+        corpus_dir=corpus_copy, chroma_host="127.0.0.1", chroma_port=port, data_dir=tmp_path / "data"
+    )
+    vectors = SessionVectors(assistant)
+    Assistant(settings, embeddings=vectors).ingest()
+    report = tmp_path / "riverside.txt"
+    report.write_text(
+        "2026年河滨区政府工作报告\n今年主要目标是：地区生产总值增长6%左右。\n今年新增绿地25公顷，新建口袋公园9个。\n",
+        encoding="utf-8",
+    )
+    add_document(corpus_copy, report, {"id": "riverside2026", "place": "河滨区", "year": 2026})
+    vectors.computed = 0
+
+    added = Assistant(settings, embeddings=vectors).ingest()
+    assert added.status == "built"
+    assert 0 < vectors.computed <= 12  # the new report's chunks and clauses only, not the plan's
+    library = Assistant(settings, embeddings=vectors)
+    theirs = library.ask("河滨区今年新增多少绿地?")
+    assert "25公顷" in theirs.text and {c.id.split("/")[0] for c in theirs.citations} == {"riverside2026"}
+    ours = library.ask("今年新增多少绿地?")
+    assert "10公顷" in ours.text and {c.id.split("/")[0] for c in ours.citations} == {"zl2025"}
 
 
 def test_an_unreachable_server_names_host_port_and_the_fix(tmp_path: Path) -> None:
