@@ -114,8 +114,8 @@ def attribute_of(text: str, kind: str, units: frozenset[str]) -> Attribute:
     english = is_english(text)
     if kind == "trap":
         return "yesno"
-    if kind == "definition":
-        return "definition"
+    if kind == "definition" and not (_LIST_EN if english else _LIST_ZH).search(text):
+        return "definition"  # "“两消除三提升”具体是指哪几项?" asks for the members: a list
     if _PHRASING.search(text):
         return "phrasing"
     if (_DATE_EN if english else _DATE_ZH).search(text):
@@ -126,7 +126,7 @@ def attribute_of(text: str, kind: str, units: frozenset[str]) -> Attribute:
         return "money"
     if "%" in units:
         return "percent"
-    if kind == "fact" and (_LIST_EN if english else _LIST_ZH).search(text):
+    if kind in ("fact", "definition") and (_LIST_EN if english else _LIST_ZH).search(text):
         return "list"
     return "amount" if kind == "figure" else "fact"
 

@@ -143,6 +143,8 @@ def test_several_figures_in_one_message_are_all_quoted(
         ("提请票决的12个民生实事候选项目具体是哪些?", "没有给出所问的内容"),  # left to the vote
         ("“三中心两基地一平台”分别是哪几个?", "没有给出所问的内容"),
         ("今年要新建多少个充电桩?", "没有给出所问的内容"),  # 充电 is in 飞线充电, not in 4个口袋公园
+        ("Does the plan give an actual debt ceiling figure?", "gives no figure"),  # 控制在合理区间
+        ("What's the dollar target for actual utilized foreign investment?", "gives no figure"),
     ],
 )
 def test_when_the_plan_does_not_say_it_says_so_and_shows_the_nearest_paragraphs(

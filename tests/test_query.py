@@ -34,6 +34,8 @@ DEFINITION = ("什么是云上政务?", "名词解释 — “云上政务”：�
         ("今年新增绿地20公顷对吗?", "trap", "yesno"),
         ("计划里关于营商环境是怎么表述的?", "fact", "phrasing"),
         ("经开区力争跻身省级开发区第几名?", "figure", "rank"),
+        ("这几个试点分别是哪些村?", "fact", "list"),  # 这几个 points back; it asks no number
+        ("“两消除三提升”具体是指哪几项?", "definition", "list"),  # the members, not a definition
     ],
 )
 def test_kind_and_attribute(assistant: Assistant, question: str, kind: str, attribute: str) -> None:

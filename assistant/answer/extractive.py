@@ -381,6 +381,9 @@ class ExtractiveAnswerer:
                 spans += self._more_units(query, spans, candidates)
             return self._quote(query, spans, resolved=fact)
         span = self._fact_span(best)
+        if asks_quantity(query.question) and not find_figures(self._text(span[0], span[1:])):
+            # "Does it give an actual debt ceiling figure?": the words it gives are not a number
+            return self._refuse(query, candidates, docs, reason="no-figure", cite_first=best)
         if not self._gives_attribute(query, span):
             return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
         spans = [span]

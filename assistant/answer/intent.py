@@ -24,7 +24,9 @@ _DEFINITION_EN = re.compile(
 _FIGURE_ZH = re.compile(
     r"多少|几|多大|多高|多长|目标|指标|比重|占比|增长|增速|规模|数量|幅度|百分之|比例|排名|名次|达到"
 )
-_QUANTITY_ZH = re.compile(r"多少|(?<!哪)几(?!栋|座楼)|多大|多高|多长|比重|占比|百分|增速|幅度|排名|名次|前几")
+_QUANTITY_ZH = re.compile(
+    r"多少|(?<![哪这那])几(?!栋|座楼)|多大|多高|多长|比重|占比|百分|增速|幅度|排名|名次|前几"
+)
 _ASKING_EN = re.compile(r"\b(?:what|which|how|who|where|when|why)\b")
 _ASKING_ZH = re.compile(r"多少|几|什么|哪|怎么|如何|谁|多大|多高|多长")
 _WHICH_ZH = re.compile(r"哪|什么|谁|何处")
@@ -42,7 +44,7 @@ _SPLIT_EN = re.compile(r",|;|\band\b|\bas well as\b", re.I)
 
 # Words that shape a question but name no topic; removed before topical matching.
 _QUESTION_WORDS_ZH = re.compile(
-    r"请问|请|问一下|我想知道|想知道|告诉我|由谁来|由谁|谁来|围绕|具体举措|举措|措施|一般(?!公共)|通常|今年|2025年|二〇二五年|钟楼区?|全区|区里|政府|计划|工作安排|规划中|"
+    r"请问|请|问一下|我想知道|想知道|告诉我|由谁来|由谁|谁来|围绕|具体举措|举措|措施|点名了?|提到了?|提及|列出了?|一般(?!公共)|通常|今年|2025年|二〇二五年|钟楼区?|全区|区里|政府|计划|工作安排|规划中|"
     r"目标|任务|预期|指标|(?:多少|几)(?:场次|个|家|所|部|条|座|户|场|名|项)?|多大|是什么|什么|哪些|哪个|哪几个|哪|怎么样|如何|"
     r"打算|准备|要|将|会|能|吗|呢|吧|啊|呀|的|了|是|有|对吗|对不对|是不是|听说|据说|各|分别|具体|大概|大约|一共|总共|"
     r"[?？!！。,，、:：;；“”\"'‘’()（）\s]"
@@ -166,7 +168,10 @@ _UNITS_FROM_EN = {
     "yuan": "元",
 }
 MONEY_UNITS = frozenset({"元", "亿元", "万元", "亿"})
-_MONEY_EN = re.compile(r"\bin (?:yuan|rmb|renminbi)\b|\bhow (?:much money|many yuan)\b", re.I)
+_MONEY_EN = re.compile(
+    r"\bin (?:yuan|rmb|renminbi|dollars|us dollars)\b|\bhow (?:much money|many yuan|many dollars)\b|\bdollar\b",
+    re.I,
+)
 
 
 def asked_units(text: str) -> frozenset[str]:
