@@ -373,6 +373,9 @@ class ExtractiveAnswerer:
             chosen, fact = owned
             if not self._names_main_subject(query, chosen[0]):
                 return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
+            if chosen[0] in self._review_paragraphs and self._when_asked(query) == "own":
+                # "广东2026年调查失业率目标?": the review's 2025 figure is not the year asked about
+                return self._refuse(query, candidates, docs, reason="no-figure", cite_first=best)
             if query.kind == "trap":
                 return self._judge(query, chosen)
             spans = [chosen]
@@ -396,8 +399,10 @@ class ExtractiveAnswerer:
         the answer, unless the question itself asked for a number ("增长多少?"): then it refuses."""
         if asks_quantity(query.question) or asserted_numbers(query.question) or query.units:
             return None  # "增长多少?", "8%对吗?", "target in yuan": a number is what was asked
-        if not self._names_main_subject(query, best.paragraph_id):
-            return None
+        if self.corpus.paragraph(best.paragraph_id).kind != "body" or not self._names_main_subject(
+            query, best.paragraph_id
+        ):
+            return None  # a glossary entry defines a term; it sets no goal
         spans = [self._fact_span(best)]
         if best.lexical >= MIN_COVERAGE:  # the clause itself names the subject: it may stand alone
             spans.append((best.paragraph_id, best.start, best.end))
