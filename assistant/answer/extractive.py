@@ -196,6 +196,20 @@ class ExtractiveAnswerer:
                     past.add(p.id)
         return frozenset(past)
 
+    def _has_review(self, pid: str) -> bool:
+        return pid.split("/")[0] in self._reviewing_documents
+
+    @cached_property
+    def _reviewing_documents(self) -> frozenset[str]:
+        return frozenset(pid.split("/")[0] for pid in self._review_paragraphs)
+
+    def _other_year(self, pid: str, when: str) -> bool:
+        """Does the paragraph speak of another year than the one asked (a report's review for its
+        own year, its plans for a year it reviews)?"""
+        if when == "own":
+            return pid in self._review_paragraphs
+        return when == "past" and self._has_review(pid) and pid not in self._review_paragraphs
+
     @cached_property
     def _target_paragraphs(self) -> dict[str, str]:
         """Each report's main targets ("主要预期目标是：…"), by document ID: a candidate for every
@@ -249,7 +263,13 @@ class ExtractiveAnswerer:
         if not rows:
             return []
         review = self._review_paragraphs
-        review_weight = {"past": 0.0, "own": W_REVIEW_OWN_YEAR}.get(when, W_REVIEW)
+
+        def out_of_time(pid: str) -> float:
+            """How far a paragraph is from the year asked: a review for this year, plans for a past one."""
+            if when == "past":
+                return W_REVIEW_OWN_YEAR * (pid not in review and self._has_review(pid))
+            return (W_REVIEW_OWN_YEAR if when == "own" else W_REVIEW) * (pid in review)
+
         sims = self.clauses.vectors[rows] @ qvec
         out = []
         for row, sim in zip(rows, sims, strict=True):
@@ -260,7 +280,7 @@ class ExtractiveAnswerer:
             context = coverage(terms, sentence_form)
             paragraph = coverage(terms, paragraph_form)
             score = (
-                -review_weight * (pid in review)
+                -out_of_time(pid)
                 + W_SIMILARITY * float(sim)
                 + W_LEXICAL * lexical
                 + W_CONTEXT * context
@@ -373,7 +393,7 @@ class ExtractiveAnswerer:
             chosen, fact = owned
             if not self._names_main_subject(query, chosen[0]):
                 return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
-            if chosen[0] in self._review_paragraphs and self._when_asked(query) == "own":
+            if self._other_year(chosen[0], self._when_asked(query)):
                 # "广东2026年调查失业率目标?": the review's 2025 figure is not the year asked about
                 return self._refuse(query, candidates, docs, reason="no-figure", cite_first=best)
             if query.kind == "trap":

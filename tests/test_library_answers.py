@@ -1,0 +1,73 @@
+"""Specification of answers over a library: each question answered from the document it is about.
+
+A small library (the plan and a short 2026 report of a made-up district, 河滨区, that reviews 2025
+and then sets its 2026 targets), indexed once for the module with the session's model.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from assistant import Answer, Assistant, Settings
+from assistant.config import REPO_ROOT
+from assistant.library import add_document
+
+REPORT = """2026年河滨区政府工作报告
+一、2025年工作回顾
+过去一年，全区地区生产总值增长5.2%，城镇调查失业率5.1%，新增绿地30公顷。
+二、2026年主要目标
+今年经济社会发展的主要预期目标是：地区生产总值增长6%左右，一般公共预算收入增长3%。
+三、2026年重点工作
+今年新增绿地25公顷，新建口袋公园9个。
+"""
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory, assistant: Assistant) -> Iterator[Assistant]:
+    root = tmp_path_factory.mktemp("library")
+    corpus = root / "corpus"
+    shutil.copytree(REPO_ROOT / "corpus", corpus)
+    report = root / "hebin.txt"
+    report.write_text(REPORT, encoding="utf-8")
+    add_document(corpus, report, {"id": "hebin2026", "place": "河滨区", "year": 2026})
+    library = Assistant(Settings(corpus_dir=corpus, data_dir=root / "data"), embeddings=assistant.embeddings)
+    library.ingest()
+    yield library
+
+
+def cited_documents(answer: Answer) -> set[str]:
+    return {c.id.split("/")[0] for c in answer.citations}
+
+
+@pytest.mark.parametrize(
+    ("question", "figure", "document"),
+    [
+        ("今年新增多少绿地?", "10公顷", "zl2025"),  # no place named: the default document, the plan
+        ("河滨区今年新增多少绿地?", "25公顷", "hebin2026"),  # its 2026 work, not its 2025 review
+        ("河滨区2025年新增绿地多少?", "30公顷", "hebin2026"),  # the year its review speaks of
+        ("河滨区2026年地区生产总值增长目标是多少?", "6%左右", "hebin2026"),
+    ],
+)
+def test_a_question_is_answered_from_the_document_it_is_about(
+    library: Assistant, question: str, figure: str, document: str
+) -> None:
+    answer = library.ask(question)
+    assert figure in answer.text
+    assert cited_documents(answer) == {document}
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("河滨区2026年城镇调查失业率目标是多少?", "没有给出"),  # only the 2025 review gives a rate
+        ("What's Beijing's 2026 target for new urban jobs?", "no plan for 北京"),
+        ("河滨区2023年新增绿地多少?", "没有所问年份"),  # a year no document speaks of
+    ],
+)
+def test_what_the_library_does_not_say_is_refused(library: Assistant, question: str, says: str) -> None:
+    answer = library.ask(question)
+    assert answer.abstained
+    assert says in answer.text
