@@ -23,6 +23,7 @@ from assistant.answer.english import figure_in_english
 from assistant.answer.intent import asks_quantity, asserted_numbers
 from assistant.answer.result import Answer
 from assistant.answer.terms import Term, coverage, is_action
+from assistant.answer.timeframe import Timeframe, When
 from assistant.chunking import split_clauses
 from assistant.citations import Citation, cite, merge_citations
 from assistant.corpus import Corpus, Paragraph
@@ -40,15 +41,7 @@ W_LEXICAL = 1.5  # weighted share of the question's terms found in the clause
 W_CONTEXT = 0.8  # ... found in the clause's sentence (the subject is often a clause earlier)
 W_PARAGRAPH = 0.4  # ... found in its paragraph (a glossary item names its term once, up front)
 W_RANK = 0.3  # the retriever's rank of the chunk holding the clause
-W_REVIEW = 0.3  # a report's review of past years weighs less than its targets, unless a past year is asked
 W_PREVIOUS = 0.3  # a follow-up's clause in a paragraph the last answer cited
-W_REVIEW_OWN_YEAR = 1.0  # ... and much less when the question names the report's own year ("2026年", "今年")
-_PAST = re.compile(
-    r"过去一年|过去五年|去年|上年|回顾|时期|\bin the past\b|\blast (?:year|five years)\b", re.I
-)
-_THIS_YEAR = re.compile(r"今年|本年|\bthis year\b", re.I)
-_PERIOD = re.compile(r"十([一二三四五])五")  # "十四五": the five-year plan period 2021–2025
-_TARGETS = re.compile(r"主要预期目标|主要目标是|总体要求")  # where a report turns from review to plan
 FIGURE_MARGIN = 0.35  # a sentence with a figure may score this much below the best and still answer
 MIN_COVERAGE = 0.45  # below this weighted share of its terms in the best sentence, the plan does not say
 MIN_SIMILARITY_EN = 0.82  # an English question the lexicon cannot read must be at least this close
@@ -164,7 +157,7 @@ class ExtractiveAnswerer:
         return forms
 
     def warm_up(self) -> None:
-        _ = self._match_forms, self.figures, self._review_paragraphs
+        _ = self._match_forms, self.figures, self.timeframe.review
         if sum(map(len, self.figures.values())) <= WARM_FIGURES:  # a plan's worth: embed its subjects now
             for facts in self.figures.values():
                 self._figure_vector(facts[0])
@@ -176,50 +169,8 @@ class ExtractiveAnswerer:
     # -- scoring -------------------------------------------------------------------------------
 
     @cached_property
-    def _review_paragraphs(self) -> frozenset[str]:
-        """Paragraphs that review the past: a report's part before its targets ("主要预期目标"),
-        when that part speaks of the year before, and any paragraph naming an earlier year or
-        "过去一年". A report's targets for its own year are elsewhere."""
-        past: set[str] = set()
-        for doc in self.corpus.documents:
-            year = doc.profile.year
-            paragraphs = doc.paragraphs
-            split = next((n for n, p in enumerate(paragraphs) if _TARGETS.search(p.text)), 0)
-            before = paragraphs[:split]
-            if year and any(f"{year - 1}年" in p.text or _PAST.search(p.text) for p in before):
-                past |= {p.id for p in before}
-            for p in paragraphs:
-                earlier = year is not None and any(
-                    int(y) < year for y in re.findall(r"((?:19|20)\d\d)年", p.text)
-                )
-                if earlier or _PAST.search(p.text):
-                    past.add(p.id)
-        return frozenset(past)
-
-    def _has_review(self, pid: str) -> bool:
-        return pid.split("/")[0] in self._reviewing_documents
-
-    @cached_property
-    def _reviewing_documents(self) -> frozenset[str]:
-        return frozenset(pid.split("/")[0] for pid in self._review_paragraphs)
-
-    def _other_year(self, pid: str, when: str) -> bool:
-        """Does the paragraph speak of another year than the one asked (a report's review for its
-        own year, its plans for a year it reviews)?"""
-        if when == "own":
-            return pid in self._review_paragraphs
-        return when == "past" and self._has_review(pid) and pid not in self._review_paragraphs
-
-    @cached_property
-    def _target_paragraphs(self) -> dict[str, str]:
-        """Each report's main targets ("主要预期目标是：…"), by document ID: a candidate for every
-        figure question about that report, whatever the retriever ranked."""
-        found = {}
-        for doc in self.corpus.documents:
-            target = next((p for p in doc.paragraphs if _TARGETS.search(p.text)), None)
-            if target is not None:
-                found[doc.id] = target.id
-        return found
+    def timeframe(self) -> Timeframe:
+        return Timeframe(self.corpus)
 
     def _with_paragraphs(self, docs: list[Document], ids: Sequence[str]) -> list[Document]:
         """The retrieved chunks, and these paragraphs as candidates too (ranked after them)."""
@@ -231,25 +182,12 @@ class ExtractiveAnswerer:
         ]
         return docs + extra
 
-    def _when_asked(self, query: Query) -> str:
-        """ "past": a year before its documents' own ("2025年…", "“十四五”这五年" of a 2026 report);
-        "own": the documents' own year named ("2026年", "今年"); "" when the question names none."""
-        years = {d.profile.year for d in self.corpus.documents if d.id in query.docs} - {None}
-        latest = max(years, default=None)
-        asked = {int(y) for y in re.findall(r"(?:19|20)\d\d", query.text)}
-        asked |= {_period_end(m) for m in _PERIOD.finditer(query.text)}
-        if _PAST.search(query.text) or (latest and any(y < latest for y in asked)):
-            return "past"
-        if _THIS_YEAR.search(query.text) or (latest and latest in asked):
-            return "own"
-        return ""
-
     def _candidates(
         self,
         terms: Sequence[Term],
         docs: Sequence[Document],
         qvec: np.ndarray,
-        when: str = "",
+        when: When = "",
         previous: frozenset[str] = frozenset(),
     ) -> list[Candidate]:
         ranks: dict[int, int] = {}
@@ -262,14 +200,6 @@ class ExtractiveAnswerer:
         rows = sorted(ranks)
         if not rows:
             return []
-        review = self._review_paragraphs
-
-        def out_of_time(pid: str) -> float:
-            """How far a paragraph is from the year asked: a review for this year, plans for a past one."""
-            if when == "past":
-                return W_REVIEW_OWN_YEAR * (pid not in review and self._has_review(pid))
-            return (W_REVIEW_OWN_YEAR if when == "own" else W_REVIEW) * (pid in review)
-
         sims = self.clauses.vectors[rows] @ qvec
         out = []
         for row, sim in zip(rows, sims, strict=True):
@@ -280,7 +210,7 @@ class ExtractiveAnswerer:
             context = coverage(terms, sentence_form)
             paragraph = coverage(terms, paragraph_form)
             score = (
-                -out_of_time(pid)
+                -self.timeframe.penalty(pid, when)
                 + W_SIMILARITY * float(sim)
                 + W_LEXICAL * lexical
                 + W_CONTEXT * context
@@ -342,7 +272,7 @@ class ExtractiveAnswerer:
             ]
         if query.kind in ("figure", "trap"):  # a report's main targets, whatever the retriever ranked
             docs = self._with_paragraphs(
-                list(docs), [pid for doc, pid in self._target_paragraphs.items() if doc in query.docs]
+                list(docs), [pid for doc, pid in self.timeframe.targets.items() if doc in query.docs]
             )
         if query.followup:  # "水呢?": the paragraphs just cited are where a follow-up most often is
             docs = self._with_paragraphs(
@@ -367,7 +297,7 @@ class ExtractiveAnswerer:
             terms,
             docs,
             qvec,
-            when=self._when_asked(query),
+            when=self.timeframe.when_asked(query.text, query.docs),
             previous=frozenset(query.previous) if query.followup else frozenset(),
         )
         if query.scope or not candidates:
@@ -393,7 +323,7 @@ class ExtractiveAnswerer:
             chosen, fact = owned
             if not self._names_main_subject(query, chosen[0]):
                 return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
-            if self._other_year(chosen[0], self._when_asked(query)):
+            if self.timeframe.other_year(chosen[0], self.timeframe.when_asked(query.text, query.docs)):
                 # "广东2026年调查失业率目标?": the review's 2025 figure is not the year asked about
                 return self._refuse(query, candidates, docs, reason="no-figure", cite_first=best)
             if query.kind == "trap":
@@ -762,11 +692,6 @@ class ExtractiveAnswerer:
             dataclass_replace(query, kind=_kind_of(query), meta=None), {"retrieve": 0.0, "answer": 0.0}
         )
         return again
-
-
-def _period_end(match: re.Match[str]) -> int:
-    """The last year of a five-year plan period: 十四五 (the 14th) → 2025."""
-    return 2010 + 5 * "一二三四五".index(match.group(1))
 
 
 def _kind_of(query: Query) -> str:

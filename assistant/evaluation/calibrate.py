@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from assistant.answer import extractive, terms
+from assistant.answer import extractive, terms, timeframe
 from assistant.api import Assistant
 from assistant.evaluation.dataset import EvalItem, load_dataset
 from assistant.evaluation.runner import AssistantSystem, run_system
@@ -25,7 +25,8 @@ TEST_SHARE = 4  # one item in four (by ID hash) is held back for the test split
 GRID: dict[tuple[Any, str], tuple[float, ...]] = {
     (extractive, "MIN_SUBJECT_SIMILARITY"): (0.83, 0.86, 0.89),
     (terms, "EVERYDAY_SHARE"): (0.1, 0.25, 0.5),
-    (extractive, "W_REVIEW"): (0.0, 0.3),
+    (timeframe, "W_REVIEW"): (0.0, 0.3),
+    (extractive, "MAIN_SUBJECT_MARGIN"): (0.5, 1.0, 1.5),
 }
 
 
