@@ -20,9 +20,7 @@ When = Literal["past", "own", ""]
 
 W_REVIEW = 0.3  # a report's review of past years weighs less than its targets, unless a past year is asked
 W_OTHER_YEAR = 1.0  # ... and much less when the question names a year: its own, or one it reviews
-_PAST = re.compile(
-    r"过去一年|过去五年|去年|上年|回顾|时期|\bin the past\b|\blast (?:year|five years)\b", re.I
-)
+_PAST = re.compile(r"过去一年|过去五年|去年|上年|回顾|\bin the past\b|\blast (?:year|five years)\b", re.I)
 _THIS_YEAR = re.compile(r"今年|本年|\bthis year\b", re.I)
 _PERIOD = re.compile(r"十([一二三四五])五")  # "十四五": the five-year plan period 2021–2025
 _TARGETS = re.compile(r"主要预期目标|主要目标是|总体要求")  # where a report turns from review to plan
@@ -54,7 +52,9 @@ class Timeframe:
             if year and any(f"{year - 1}年" in p.text or _PAST.search(p.text) for p in before):
                 past |= {p.id for p in before}
             for p in paragraphs:
-                earlier = year is not None and any(int(y) < year for y in _YEAR.findall(p.text))
+                named = [int(y) for y in _YEAR.findall(p.text)]
+                named += [period_end(m) for m in _PERIOD.finditer(p.text)]  # "“十四五”时期"
+                earlier = year is not None and any(y < year for y in named)
                 if earlier or _PAST.search(p.text):
                     past.add(p.id)
         return frozenset(past)
