@@ -39,7 +39,7 @@ from assistant.corpus import Corpus
 from assistant.errors import DocumentUnreadable
 from assistant.feedback import FeedbackError, FeedbackStore
 from assistant.index import TerminalProgress
-from assistant.labels import label, page_lang
+from assistant.labels import label, page_lang, page_title
 from assistant.library import add_document
 from assistant.overview import draw_chart, outline, outline_html, section_choice, sections_of
 from assistant.profile import DocumentProfile
@@ -325,14 +325,10 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
             return error_html(INTERNAL_ERROR), gr.update()
         return upload_html(profile, len(one(profile.id).paragraphs)), picker_for(profile.id)
 
-    with Page(title="钟楼区2025年工作安排问答 · Zhonglou Plan Assistant") as demo:
+    profile = assistant.profiles.home  # the default document names the page
+    with Page(title=f"{profile.title}问答 · {profile.place_en or profile.place} Plan Assistant") as demo:
         with gr.Row(equal_height=False):
-            title = gr.Markdown(
-                "## 钟楼区2025年工作安排 · 问答助手\n"
-                "Zhonglou District 2025 Work Plan Assistant — every answer quotes the plan and cites "
-                "its paragraph IDs; when the plan does not say, it says so.",
-                elem_id="zl-title",
-            )
+            title = gr.Markdown(page_title(profile, "zh"), elem_id="zl-title")
             lang = gr.Radio(
                 [("中文", "zh"), ("English", "en")],
                 value=None,  # set on load from the browser's language, which relabels the page
@@ -559,7 +555,7 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
         ]
         demo.load(_browser_lang, None, [lang], api_visibility="private")
         lang.change(
-            lambda code: [_relabel(component, key, attr, code) for component, key, attr in relabel],
+            lambda code: [_relabel(component, key, attr, code, profile) for component, key, attr in relabel],
             [lang],
             [component for component, _, _ in relabel],
             api_visibility="private",
@@ -607,8 +603,8 @@ def _goto_choices(corpus: Corpus) -> list[tuple[str, str]]:
     return [(f"{p.id} · {p.section}", p.id) for p in corpus.paragraphs]
 
 
-def _relabel(component: Any, key: str, attr: str, code: str) -> Any:
-    text = label(key, code)
+def _relabel(component: Any, key: str, attr: str, code: str, profile: Any = None) -> Any:
+    text = page_title(profile, code) if key == "title" and profile is not None else label(key, code)
     if isinstance(component, gr.Tab):
         return gr.Tab(label=text)
     return gr.update(**{attr: text})

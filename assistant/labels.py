@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from typing import Literal
 
+from assistant.profile import DocumentProfile
+
 Lang = Literal["zh", "en"]
 
 LABELS: dict[str, tuple[str, str]] = {
-    "title": (
-        "## 钟楼区2025年工作安排 · 问答助手\n每个回答都引用计划原文和段落编号;计划没有写的,会直说。",
-        "## Zhonglou District 2025 Work Plan Assistant\nEvery answer quotes the plan and cites its "
-        "paragraph IDs; when the plan does not say, it says so.",
+    "title": (  # the default document's profile fills it in (see page_title)
+        "## {title} · 问答助手\n每个回答都引用原文和段落编号;原文没有写的,会直说。",
+        "## {title_en} Assistant\nEvery answer quotes the document and cites its "
+        "paragraph IDs; when the document does not say, it says so.",
     ),
     "tab_chat": ("问答", "Chat"),
     "tab_targets": ("指标一览", "Targets"),
@@ -67,6 +69,13 @@ LABELS: dict[str, tuple[str, str]] = {
 def label(key: str, lang: str) -> str:
     zh, en = LABELS[key]
     return en if lang == "en" else zh
+
+
+def page_title(profile: DocumentProfile, lang: str) -> str:
+    """The page's heading for the document it answers by default: "## 钟楼区2025年工作安排 · 问答助手"."""
+    place = profile.place_en or profile.place
+    title_en = " ".join(str(part) for part in (place, profile.year, "Work Plan") if part)
+    return label("title", lang).format(title=profile.title, title_en=title_en)
 
 
 def page_lang(preferred: str | None) -> Lang:
