@@ -32,6 +32,16 @@ def period_end(match: re.Match[str]) -> int:
     return 2010 + 5 * "一二三四五".index(match.group(1))
 
 
+def _years_named(text: str) -> list[int]:
+    """The years a text names: "2025年", and a five-year period by its last year ("十四五" → 2025)."""
+    return [int(y) for y in _YEAR.findall(text)] + [period_end(m) for m in _PERIOD.finditer(text)]
+
+
+def _looks_ahead(text: str, year: int) -> bool:
+    named = _years_named(text)
+    return bool(named) and all(y >= year for y in named)
+
+
 @dataclass(frozen=True)
 class Timeframe:
     """The years a library's paragraphs speak of, computed once per corpus."""
@@ -50,11 +60,10 @@ class Timeframe:
             split = next((n for n, p in enumerate(paragraphs) if _TARGETS.search(p.text)), 0)
             before = paragraphs[:split]
             if year and any(f"{year - 1}年" in p.text or _PAST.search(p.text) for p in before):
-                past |= {p.id for p in before}
+                # ... except what looks ahead from there ("“十五五”时期主要目标": 2026–2030)
+                past |= {p.id for p in before if not _looks_ahead(p.text, year)}
             for p in paragraphs:
-                named = [int(y) for y in _YEAR.findall(p.text)]
-                named += [period_end(m) for m in _PERIOD.finditer(p.text)]  # "“十四五”时期"
-                earlier = year is not None and any(y < year for y in named)
+                earlier = year is not None and any(y < year for y in _years_named(p.text))
                 if earlier or _PAST.search(p.text):
                     past.add(p.id)
         return frozenset(past)
