@@ -42,6 +42,7 @@ def test_when_a_question_asks_about(timeframe: Timeframe, question: str, when: s
 def test_a_review_speaks_of_the_past_and_the_targets_of_the_reports_own_year(timeframe: Timeframe) -> None:
     assert "hebin2026/p02" in timeframe.review and "hebin2026/p04" not in timeframe.review
     assert "hebin2026/p03" not in timeframe.review  # before the targets, but it looks ahead (十五五)
+    assert timeframe.ahead == {"hebin2026/p03"} and timeframe.other_year("hebin2026/p03", "own")
     assert timeframe.targets == {"hebin2026": "hebin2026/p04"}
     assert timeframe.other_year("hebin2026/p02", "own") and not timeframe.other_year("hebin2026/p04", "own")
     assert timeframe.other_year("hebin2026/p04", "past") and not timeframe.other_year("hebin2026/p02", "past")

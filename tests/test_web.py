@@ -260,6 +260,8 @@ def test_the_page_title_is_the_default_documents_not_a_fixed_plans() -> None:
     from assistant.labels import page_title
     from assistant.profile import DocumentProfile
 
-    report = DocumentProfile("hebin2026", "2026年河滨区政府工作报告", place="河滨区", year=2026, place_en="Hebin")
+    report = DocumentProfile(
+        "hebin2026", "2026年河滨区政府工作报告", place="河滨区", year=2026, place_en="Hebin"
+    )
     assert page_title(report, "zh").startswith("## 2026年河滨区政府工作报告 · 问答助手")
     assert page_title(report, "en").startswith("## Hebin 2026 Work Plan Assistant")

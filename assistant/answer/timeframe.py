@@ -69,6 +69,19 @@ class Timeframe:
         return frozenset(past)
 
     @cached_property
+    def ahead(self) -> frozenset[str]:
+        """Paragraphs about the years after a report's own (the "十五五" outline, "到2030年"), not
+        its own year's targets: they do not answer "2026年…目标?"."""
+        later: set[str] = set()
+        for doc in self.corpus.documents:
+            year = doc.profile.year
+            for p in doc.paragraphs if year else ():
+                named = _years_named(p.text)
+                if named and year not in named and any(y > year for y in named) and p.id not in self.review:
+                    later.add(p.id)
+        return frozenset(later)
+
+    @cached_property
     def targets(self) -> dict[str, str]:
         """Each report's main targets ("主要预期目标是：…"), by document ID: a candidate for every
         figure question about that report, whatever the retriever ranked."""
@@ -100,7 +113,7 @@ class Timeframe:
         """Does the paragraph speak of another year than the one asked (a report's review for its
         own year, its plans for a year it reviews)?"""
         if when == "own":
-            return paragraph_id in self.review
+            return paragraph_id in self.review or paragraph_id in self.ahead
         reviewing = paragraph_id.split("/")[0] in self._reviewing
         return when == "past" and reviewing and paragraph_id not in self.review
 
