@@ -226,3 +226,8 @@ def test_an_english_question_asking_an_amount_in_yuan_asks_for_money(
     assistant: Assistant, question: str, money: bool
 ) -> None:
     assert bool(assistant.understand(question).units & {"元", "亿元"}) is money
+
+
+def test_two_english_questions_in_one_sentence_are_two_parts(assistant: Assistant) -> None:
+    query = assistant.understand("How many lifts are added to existing homes, and how many old ones renewed?")
+    assert len(query.parts) == 2 and "old ones renewed" in query.parts[1].text

@@ -127,14 +127,16 @@ def _strip_followup(text: str) -> str:
     return re.sub(r"^(?:那么?|那个|还有|另外|再问一下)|呢[?？]?$", "", text.strip()).strip()
 
 
+_SECOND_QUESTION_EN = re.compile(r",?\s+and\s+(?=how (?:many|much)\b)", re.I)
 MAX_SUBQUESTIONS = 3  # "…多大?已经建成多少?" is answered part by part, up to this many parts
 
 
 def split_questions(text: str) -> list[str]:
     """The questions in a text, split after each question mark; one part when there is just one."""
-    parts = [
-        p.strip() for p in re.findall(r"[^?？]+[?？]?", text) if len(topic_of(p)) >= 2 or _ASKING_ZH.search(p)
-    ]
+    pieces = re.findall(r"[^?？]+[?？]?", text)
+    if is_english(text):  # "how many are added, and how many renewed?": two questions in one sentence
+        pieces = [q for piece in pieces for q in _SECOND_QUESTION_EN.split(piece)]
+    parts = [p.strip() for p in pieces if len(topic_of(p)) >= 2 or _ASKING_ZH.search(p)]
     if not 2 <= len(parts) <= MAX_SUBQUESTIONS:
         return [text]
     return parts
