@@ -100,6 +100,12 @@ _PROVINCE_OF = {english: chinese for chinese, english in PROVINCES.items()}
 _PLACE_EN = re.compile(
     r"\b([A-Z][a-z]+)(?:'s)? (?i:district|county|city|province|town)\b|\b(?i:district|city|province) of ([A-Z][a-z]+)"
 )
+# Capitalised words before "city"/"district" that name no place: "What city-wide initiative…?"
+_NOT_PLACES_EN = frozenset({
+    "what", "which", "whose", "this", "that", "these", "those", "the", "a", "an", "our", "your",
+    "their", "its", "each", "every", "any", "some", "same", "other", "another", "whole", "entire",
+    "new", "old", "big", "major", "inner", "outer", "central", "local",
+})  # fmt: skip
 _SUFFIX = re.compile(r"(?:省|市|区|县|人民政府)$")
 
 
@@ -159,7 +165,11 @@ class Profiles:
         """Place names a question mentions (Chinese gazetteer, English "X district", profile names)."""
         found = [m.group(0) for m in _PLACE_ZH.finditer(text)]
         found += [p.place for p in self.documents if p.place and _SUFFIX.sub("", p.place) in text]  # 河滨区
-        found += [m.group(1) or m.group(2) for m in _PLACE_EN.finditer(text)]
+        found += [
+            name
+            for m in _PLACE_EN.finditer(text)
+            if (name := m.group(1) or m.group(2)).lower() not in _NOT_PLACES_EN  # "What city…"
+        ]
         found += [_PROVINCE_OF[m.group(1).lower()] for m in _PROVINCE_EN.finditer(text)]
         lowered = text.lower()
         found += [p.place_en for p in self.documents if p.place_en and p.place_en.lower() in lowered]

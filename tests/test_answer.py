@@ -142,9 +142,10 @@ def test_several_figures_in_one_message_are_all_quoted(
         ("腾龙大道二期全长多少公里?", "没有给出所问的内容"),  # 新增里程10公里 is the new roads'
         ("提请票决的12个民生实事候选项目具体是哪些?", "没有给出所问的内容"),  # left to the vote
         ("“三中心两基地一平台”分别是哪几个?", "没有给出所问的内容"),
-        ("今年要新建多少个充电桩?", "没有给出所问的内容"),  # 充电 is in 飞线充电, not in 4个口袋公园
+        ("今年要新建多少个充电桩?", "没有"),  # 充电 is in 飞线充电, not in 4个口袋公园
         ("Does the plan give an actual debt ceiling figure?", "gives no figure"),  # 控制在合理区间
         ("What's the dollar target for actual utilized foreign investment?", "gives no figure"),
+        ("What is the plan doing with QFLP funds this year?", "Nearest paragraphs"),  # the glossary only
     ],
 )
 def test_when_the_plan_does_not_say_it_says_so_and_shows_the_nearest_paragraphs(
@@ -282,3 +283,10 @@ def test_a_figure_of_the_sentence_is_not_the_figure_of_a_project_it_does_not_cou
     first = "新增入库的省级和市级重大项目各是几个?"
     answer = assistant.ask("其中思源电气项目投资多少?", history=[(first, ask(assistant, first).text)])
     assert answer.abstained
+
+
+def test_what_the_plan_does_about_a_term_is_in_its_body_not_its_definition(assistant: Assistant) -> None:
+    defined = ("What is 云上政务?", ask(assistant, "What is 云上政务?").text)
+    answer = assistant.ask("What does the plan commit to on it this year?", history=[defined])
+    assert not answer.abstained
+    assert {c.id for c in answer.citations} == {"zl2025/p22"}  # the body, not the glossary's g09

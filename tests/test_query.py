@@ -231,3 +231,7 @@ def test_an_english_question_asking_an_amount_in_yuan_asks_for_money(
 def test_two_english_questions_in_one_sentence_are_two_parts(assistant: Assistant) -> None:
     query = assistant.understand("How many lifts are added to existing homes, and how many old ones renewed?")
     assert len(query.parts) == 2 and "old ones renewed" in query.parts[1].text
+
+
+def test_a_capitalised_question_word_before_city_is_not_a_place() -> None:
+    assert LIBRARY.scope("What city-wide initiative is that tied to?") == (None, ("zl2025",))

@@ -57,7 +57,7 @@ COUNT_UNITS = frozenset(
 )
 # "今年对它有什么安排?": what the plan does about a term, which its body says (not the glossary)
 _ASKS_ACTION = re.compile(
-    r"安排|目标|打算|举措|措施|任务|要做|怎么做|做什么|推进|部署|\b(?:plans?|targets?|arrangements?|measures|doing|do about)\b",
+    r"安排|目标|打算|举措|措施|任务|要做|怎么做|做什么|推进|部署|\b(?:plans? (?:to|for)|planning|targets?|arrangements?|measures|doing|do (?:about|with)|commits?|this year)\b",
     re.I,
 )
 _FULL_STOP = re.compile(r"[。!！?？]")
@@ -307,7 +307,9 @@ class ExtractiveAnswerer:
             if defined:
                 return defined
         if query.kind == "fact" and _ASKS_ACTION.search(query.text):
-            candidates = self._body_first(candidates)
+            candidates = self._in_body(candidates)
+            if not candidates:
+                return self._refuse(query, candidates, docs, reason="topic")
         best = candidates[0]
         if not self._on_topic(query, terms, candidates):
             return self._refuse(query, candidates, docs, reason="topic")
@@ -334,6 +336,8 @@ class ExtractiveAnswerer:
                 spans += self._more_units(query, spans, candidates)
             return self._quote(query, spans, resolved=fact)
         span = self._fact_span(best)
+        if not self._names_main_subject(query, span[0]):  # "doing with QFLP funds": 基金招商 is not it
+            return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
         if asks_quantity(query.question) and not find_figures(self._text(span[0], span[1:])):
             # "Does it give an actual debt ceiling figure?": the words it gives are not a number
             return self._refuse(query, candidates, docs, reason="no-figure", cite_first=best)
@@ -377,13 +381,10 @@ class ExtractiveAnswerer:
     def _paragraphs_of(self, doc_id: str) -> tuple[Paragraph, ...]:
         return next((d.paragraphs for d in self.corpus.documents if d.id == doc_id), ())
 
-    def _body_first(self, candidates: list[Candidate]) -> list[Candidate]:
-        """What the plan does about a term is in its body; the glossary only defines it. Glossary
-        candidates go last when a body sentence holds the question's terms as well."""
-        body = [c for c in candidates if self.corpus.paragraph(c.paragraph_id).kind != "glossary"]
-        if not body or max(c.context for c in body[:10]) < MIN_COVERAGE:
-            return candidates
-        return body + [c for c in candidates if c not in body]
+    def _in_body(self, candidates: list[Candidate]) -> list[Candidate]:
+        """What the plan does about a term is in its body; the glossary only defines it ("What is
+        the plan doing with QFLP funds?" is not answered by QFLP's definition)."""
+        return [c for c in candidates if self.corpus.paragraph(c.paragraph_id).kind != "glossary"]
 
     def _named_without_figure(self, query: Query, pid: str, fact: FigureFact) -> bool:
         """Is the question's most specific term named in a clause of the sentence with no figure of

@@ -121,6 +121,15 @@ def is_followup(text: str, history: Sequence[tuple[str, str]]) -> bool:
     return bool(pattern.search(text.strip())) or len(topic_of(text)) <= 2
 
 
+_OWN_QUESTION_ZH = re.compile(r"什么|哪|怎么|如何|谁")
+_OWN_QUESTION_EN = re.compile(r"\b(?:what|which|who|how|where|why)\b", re.I)
+
+
+def _asks_its_own(text: str) -> bool:
+    """Does a follow-up ask its own question ("那正文在养老方面提了什么?"), not just name a subject?"""
+    return bool((_OWN_QUESTION_EN if is_english(text) else _OWN_QUESTION_ZH).search(text))
+
+
 def _strip_followup(text: str) -> str:
     if is_english(text):
         return _FOLLOWUP_EN.sub("", text.strip()).strip(" ?,")
@@ -217,7 +226,8 @@ def analyse(text: str, history: Sequence[tuple[str, str]] = (), *, elliptical: b
             history[-1][0],
         )
         own = _strip_followup(text)
-        kind = question_kind(previous) if kind == "fact" else kind
+        if kind == "fact" and not _asks_its_own(own):  # "那高企呢?" keeps the frame; "…提了什么?" asks a fact
+            kind = question_kind(previous)
         frame = _QUESTION_FRAME_EN if is_english(previous) else _QUESTION_FRAME_ZH
         asked = " ".join(frame.findall(previous.lower() if is_english(previous) else previous))
         effective = f"{own} {asked}".strip()
