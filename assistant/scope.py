@@ -109,6 +109,14 @@ _NOT_PLACES_EN = frozenset({
 _SUFFIX = re.compile(r"(?:省|市|区|县|人民政府)$")
 
 
+_SHIFTS = {"前年": -2, "后年": 2, "明年": 1, "next year": 1, "the year after": 1}
+
+
+def _shift(phrase: str) -> int:
+    """How many years a relative mention is from the document's own: 去年 → -1, 明年 → +1."""
+    return _SHIFTS.get(phrase.lower(), -1)
+
+
 def aliases(profile: DocumentProfile) -> tuple[str, ...]:
     """The forms a question may name a document's place by: 钟楼区, 钟楼, zhonglou."""
     short = _SUFFIX.sub("", profile.place)
@@ -203,8 +211,16 @@ class Profiles:
                 asked = "、".join(f"{y}年" for y in sorted(years))
                 return f"year:{asked}", ()
             docs &= with_year
-        elif RELATIVE_YEAR.search(text):
-            return "year:其他年份", ()
+        elif relative := RELATIVE_YEAR.search(text):
+            shift = _shift(relative.group(0))  # "安徽去年的粮食产量": the year before the report's own
+            reviewed = {
+                doc
+                for doc in named
+                if shift < 0 and (year := self.get(doc).year) and self.reviews(doc, {year + shift})
+            }
+            if not reviewed:
+                return "year:其他年份", ()
+            docs = reviewed
         if not named_place and not years:
             return None, (self.default,)
         if not named_place and self.default in docs:

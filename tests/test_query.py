@@ -128,6 +128,8 @@ LIBRARY = Profiles(
         ("钟楼区2027年的目标?", ("year:2027年", ())),
         ("江苏省2025年GDP是多少?", (None, ("js2026",))),  # a 2026 report reviews the 2025 it names
         ("江苏省2023年GDP是多少?", ("year:2023年", ())),  # ... not a year it never names
+        ("江苏省去年GDP增长多少?", (None, ("js2026",))),  # 去年 of a 2026 report: the 2025 it reviews
+        ("钟楼区去年GDP增长多少?", ("year:其他年份", ())),  # the plan reviews no year
         ("钟楼区2024年GDP增长多少?", ("year:2024年", ())),
         ("What's Beijing's 2026 target for new urban jobs?", ("place:北京", ())),
     ],

@@ -575,7 +575,7 @@ class ExtractiveAnswerer:
         return not any(t.weight >= 1.0 for t in rest)
 
     def _glossary_match(self, query: Query) -> str | None:
-        asked = fold(query.text)
+        asked = fold(re.sub(r"[“”\"]", "", query.text))  # 轨道交通“四网融合” is the term 轨道交通四网融合
         for p in self.corpus.glossary():
             term = fold(re.sub(r"[“”\"]", "", p.term or ""))
             short = re.sub(r"(原则|机制|基金|服务)$", "", term)
