@@ -11,7 +11,7 @@ from assistant.corpus import load_corpus
 
 REPORT = (
     "2026年河滨区政府工作报告\n过去一年，新增绿地30公顷。\n“十五五”时期，新增绿地年均20公顷以上。\n"
-    "今年主要预期目标是：新增绿地25公顷。\n"
+    "今年是“十五五”开局之年，主要预期目标是：新增绿地25公顷。\n"
 )
 
 
@@ -43,6 +43,7 @@ def test_a_review_speaks_of_the_past_and_the_targets_of_the_reports_own_year(tim
     assert "hebin2026/p02" in timeframe.review and "hebin2026/p04" not in timeframe.review
     assert "hebin2026/p03" not in timeframe.review  # before the targets, but it looks ahead (十五五)
     assert timeframe.ahead == {"hebin2026/p03"} and timeframe.other_year("hebin2026/p03", "own")
+    # the targets name 十五五 too, but they are this year's ("今年是“十五五”开局之年")
     assert timeframe.targets == {"hebin2026": "hebin2026/p04"}
     assert timeframe.other_year("hebin2026/p02", "own") and not timeframe.other_year("hebin2026/p04", "own")
     assert timeframe.other_year("hebin2026/p04", "past") and not timeframe.other_year("hebin2026/p02", "past")

@@ -37,6 +37,10 @@ def _years_named(text: str) -> list[int]:
     return [int(y) for y in _YEAR.findall(text)] + [period_end(m) for m in _PERIOD.finditer(text)]
 
 
+def _names_own_year(text: str, year: int) -> bool:
+    return f"{year}年" in text or bool(_THIS_YEAR.search(text))
+
+
 def _looks_ahead(text: str, year: int) -> bool:
     named = _years_named(text)
     return bool(named) and all(y >= year for y in named)
@@ -73,11 +77,13 @@ class Timeframe:
         """Paragraphs about the years after a report's own (the "十五五" outline, "到2030年"), not
         its own year's targets: they do not answer "2026年…目标?"."""
         later: set[str] = set()
+        targets = set(self.targets.values())
         for doc in self.corpus.documents:
             year = doc.profile.year
             for p in doc.paragraphs if year else ():
-                named = _years_named(p.text)
-                if named and year not in named and any(y > year for y in named) and p.id not in self.review:
+                if p.id in targets or p.id in self.review or _names_own_year(p.text, year):
+                    continue  # "今年…主要预期目标是" is the year's own, even beside "十五五"
+                if any(y > year for y in _years_named(p.text)):
                     later.add(p.id)
         return frozenset(later)
 
