@@ -279,7 +279,12 @@ class QueryStage:
             return text  # "公益讲座这类活动呢?": the pronoun points at the words before it
         # the last turn that named something: "它一般由谁来办?" names nothing, the turn before did
         subject = next(
-            (found for q, a in reversed(frames) if (found := _defined_term(a) or self._subject_of(q))), ""
+            (
+                found
+                for q, a in reversed(frames)
+                if (found := _defined_term(a) or _answered_term(q, a) or self._subject_of(q))
+            ),
+            "",
         )
         if not subject:
             return text
@@ -299,6 +304,19 @@ class QueryStage:
 
 
 _DEFINED = re.compile(r"(?:名词解释 — |glossary defines )(?P<term>[^：:“]+)")
+
+
+_ASKS_WHICH = re.compile(r"哪|什么|\b(?:which|what)\b", re.I)
+_INNER_QUOTE = re.compile(r"“([^“”]{2,12})”")
+
+
+def _answered_term(question: str, answer: str) -> str:
+    """ "扩大哪个服务体系的覆盖面?" answered "…扩大“云上政务”服务体系…": "it" is then 云上政务, the
+    named thing the answer gave and the question did not have."""
+    if not _ASKS_WHICH.search(question):
+        return ""
+    quotes = [m.group(1) for m in _INNER_QUOTE.finditer(answer.split("[", 1)[0])]
+    return next((q for q in quotes if q not in question and not cited_ids(q)), "")
 
 
 def _defined_term(answer: str) -> str:

@@ -237,3 +237,8 @@ def test_two_english_questions_in_one_sentence_are_two_parts(assistant: Assistan
 
 def test_a_capitalised_question_word_before_city_is_not_a_place() -> None:
     assert LIBRARY.scope("What city-wide initiative is that tied to?") == (None, ("zl2025",))
+
+
+def test_it_after_a_which_question_is_the_thing_the_answer_named(assistant: Assistant) -> None:
+    asked = ("提到要扩大哪个服务体系的覆盖面?", "计划原文：“…扩大“云上政务”服务体系覆盖面…” [zl2025/p22]")
+    assert "云上政务" in assistant.understand("名词解释对它是怎么定义的?", [asked]).text
