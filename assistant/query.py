@@ -303,7 +303,7 @@ class QueryStage:
         return " ".join(t.forms[0] for t in terms[:2])
 
 
-_DEFINED = re.compile(r"(?:名词解释 — |glossary defines )(?P<term>[^：:“]+)")
+_DEFINED = re.compile(r"(?:名词解释 — |glossary defines )“?(?P<term>[^：:“”]+)")
 
 
 _ASKS_WHICH = re.compile(r"哪|什么|\b(?:which|what)\b", re.I)
