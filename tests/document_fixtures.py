@@ -4,9 +4,12 @@ python-docx, broken files of each kind. Nothing binary is committed."""
 from __future__ import annotations
 
 import ctypes
+import json
 import textwrap
 import zipfile
 from pathlib import Path
+
+from assistant.config import REPO_ROOT
 
 PAGE_WIDTH, PAGE_HEIGHT = 595.0, 842.0
 LEFT, TOP, PITCH = 57.0, 780.0, 14.0
@@ -101,3 +104,22 @@ def write_zip(path: Path) -> Path:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("notes.txt", "not a word document")
     return path
+
+
+def write_small_library(directory: Path) -> Path:
+    """A corpus directory whose one document, zl2025, is the plan's first three paragraphs (each
+    re-index takes seconds)."""
+    directory.mkdir()
+    plan = (REPO_ROOT / "corpus" / "zhonglou-2025-work-plan.txt").read_text(encoding="utf-8")
+    (directory / "plan.txt").write_text("\n".join(plan.splitlines()[:3]) + "\n", encoding="utf-8")
+    entry = {
+        "file": "plan.txt",
+        "id": "zl2025",
+        "title": "钟楼区2025年工作安排",
+        "place": "钟楼区",
+        "year": 2025,
+    }
+    (directory / "manifest.json").write_text(
+        json.dumps({"documents": [entry]}, ensure_ascii=False), encoding="utf-8"
+    )
+    return directory

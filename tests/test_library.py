@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
-from document_fixtures import write_docx, write_encrypted_pdf, write_wrapped_pdf
+from document_fixtures import write_docx, write_encrypted_pdf, write_small_library, write_wrapped_pdf
 from realdocs import REALDOCS, reference_paragraphs, requires_realdocs
 
 from assistant import library
 from assistant.cli import main
-from assistant.config import ENV_VARIABLES, REPO_ROOT
+from assistant.config import ENV_VARIABLES
 from assistant.corpus import load_corpus
 from assistant.errors import ConfigError, DocumentUnreadable, LibraryConflict
 from assistant.library import add_document, list_documents, remove_document
@@ -144,24 +144,7 @@ def test_remove_refuses_what_it_cannot_do(corpus_copy: Path, doc_id: str, says: 
 
 @pytest.fixture
 def small_corpus(tmp_path: Path) -> Path:
-    """A corpus of the plan's first three paragraphs, so that each re-index takes seconds."""
-    corpus = tmp_path / "small-corpus"
-    corpus.mkdir()
-    lines = (
-        (REPO_ROOT / "corpus" / "zhonglou-2025-work-plan.txt").read_text(encoding="utf-8").splitlines()[:3]
-    )
-    (corpus / "plan.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    entry = {
-        "file": "plan.txt",
-        "id": "zl2025",
-        "title": "钟楼区2025年工作安排",
-        "place": "钟楼区",
-        "year": 2025,
-    }
-    (corpus / "manifest.json").write_text(
-        json.dumps({"documents": [entry]}, ensure_ascii=False), encoding="utf-8"
-    )
-    return corpus
+    return write_small_library(tmp_path / "small-corpus")
 
 
 @pytest.mark.slow

@@ -15,11 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from document_fixtures import write_zip
+from document_fixtures import write_small_library, write_zip
 
 import app
 from assistant import Assistant, Settings
-from assistant.config import REPO_ROOT
 from assistant.corpus import load_corpus
 from assistant.errors import DocumentUnreadable
 from assistant.targets import extract_targets
@@ -43,29 +42,13 @@ RIVERSIDE_ID = "riverside2026"
 UPLOAD_NOTE = "#zl-upload-note"
 
 
-def _small_library(directory: Path) -> Path:
-    """The plan's first three paragraphs as the library's one document, zl2025."""
-    directory.mkdir()
-    plan = (REPO_ROOT / "corpus" / "zhonglou-2025-work-plan.txt").read_text(encoding="utf-8")
-    (directory / "plan.txt").write_text("\n".join(plan.splitlines()[:3]) + "\n", encoding="utf-8")
-    entry = {
-        "file": "plan.txt",
-        "id": "zl2025",
-        "title": "钟楼区2025年工作安排",
-        "place": "钟楼区",
-        "year": 2025,
-    }
-    (directory / "manifest.json").write_text(
-        json.dumps({"documents": [entry]}, ensure_ascii=False), encoding="utf-8"
-    )
-    return directory
-
-
 @pytest.fixture(scope="module")
 def library_page(tmp_path_factory, assistant) -> Iterator[tuple[object, str, Path]]:
     """(demo, url, corpus directory): the page with uploads on, over its own small library."""
     root = tmp_path_factory.mktemp("page-library")
-    settings = Settings(corpus_dir=_small_library(root / "corpus"), data_dir=root / "data", allow_upload=True)
+    settings = Settings(
+        corpus_dir=write_small_library(root / "corpus"), data_dir=root / "data", allow_upload=True
+    )
     page_assistant = Assistant(settings, embeddings=assistant.embeddings)  # the session's loaded model
     page_assistant.ingest()
     with socket.socket() as s:
@@ -167,7 +150,7 @@ def test_a_broken_upload_is_refused_and_the_library_is_unchanged(browser, librar
 
 @pytest.mark.parametrize("name", ["plan.csv", "plan.exe", "plan"])
 def test_only_documents_are_taken_by_extension(tmp_path, name):
-    corpus_dir = _small_library(tmp_path / "corpus")
+    corpus_dir = write_small_library(tmp_path / "corpus")
     path = tmp_path / name
     path.write_text("2026年河滨区工作安排\n新增绿地20公顷。\n", encoding="utf-8")
     with pytest.raises(DocumentUnreadable, match=r"only \.txt, \.md, \.docx, \.pdf files"):
