@@ -260,7 +260,7 @@ def test_what_a_report_calls_its_glossary_opens_glossary_items(heading: str, ite
 def test_the_fingerprint_follows_the_paragraph_ids_not_only_the_text(tmp_path: Path) -> None:
     """A parser that moves an ID (a line becomes a glossary item) must make the index stale."""
     (tmp_path / "plan.txt").write_text("2026年工作报告\n正文。\n注释\n［1］一降三减：\n", encoding="utf-8")
-    assert load_corpus(tmp_path).documents[0].layout.endswith("doc/g01 glossary".replace("doc", "plan"))
+    assert load_corpus(tmp_path).documents[0].layout.endswith("plan/g01 glossary")
     reparsed = load_corpus(tmp_path)
     reparsed.documents[0].__dict__["layout"] = (
         "plan/p01 heading\nplan/p02 body\nplan/p03 heading\nplan/p04 body"

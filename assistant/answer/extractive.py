@@ -143,10 +143,23 @@ class ExtractiveAnswerer:
         return spans
 
     @cached_property
+    def _folded_paragraphs(self) -> dict[str, str]:
+        """Each paragraph's folded text, by ID."""
+        return {p.id: fold(p.text) for p in self.corpus.paragraphs}
+
+    @cached_property
+    def _folded_documents(self) -> dict[str, str]:
+        """Each document's folded paragraphs, one a line (a form never spans two), by document ID."""
+        return {
+            doc.id: "\n".join(self._folded_paragraphs[p.id] for p in doc.paragraphs)
+            for doc in self.corpus.documents
+        }
+
+    @cached_property
     def _match_forms(self) -> list[tuple[str, str, str, frozenset[str]]]:
         """Per clause, computed once: its folded text, its sentence's (a glossary item's term in
         front: "计划规模约1000PB" is the 算力中心's), its paragraph's, and the units it states."""
-        paragraphs = {p.id: fold(p.text) for p in self.corpus.paragraphs}
+        paragraphs = self._folded_paragraphs
         forms = []
         for row, (pid, text) in enumerate(zip(self.clauses.paragraph_ids, self.clauses.texts, strict=True)):
             whole = self.corpus.paragraph(pid)
@@ -293,11 +306,12 @@ class ExtractiveAnswerer:
         quoted: frozenset[tuple[str, str]] = frozenset(),
     ) -> Answer:
         terms = query.terms
+        when = self.timeframe.when_asked(query.text, query.docs)
         candidates = self._candidates(
             terms,
             docs,
             qvec,
-            when=self.timeframe.when_asked(query.text, query.docs),
+            when=when,
             previous=frozenset(query.previous) if query.followup else frozenset(),
         )
         if query.scope or not candidates:
@@ -325,7 +339,7 @@ class ExtractiveAnswerer:
             chosen, fact = owned
             if not self._names_main_subject(query, chosen[0]):
                 return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
-            if self.timeframe.other_year(chosen[0], self.timeframe.when_asked(query.text, query.docs)):
+            if self.timeframe.other_year(chosen[0], when):
                 # "广东2026年调查失业率目标?": the review's 2025 figure is not the year asked about
                 return self._refuse(query, candidates, docs, reason="no-figure", cite_first=best)
             if query.kind == "trap":
@@ -373,10 +387,10 @@ class ExtractiveAnswerer:
         things = [t for t in query.terms if not is_action(t)] or list(query.terms)
         heaviest = max(t.weight for t in things)
         main = [t for t in things if t.weight >= heaviest - MAIN_SUBJECT_MARGIN]
-        if any(t.found_in(fold(self.corpus.paragraph(pid).text)) for t in main):
+        if any(t.found_in(self._folded_paragraphs[pid]) for t in main):
             return True
-        paragraphs = [fold(p.text) for p in self._paragraphs_of(pid.split("/")[0])]
-        return not any(t.found_in(text) for t in main for text in paragraphs)
+        document = self._folded_documents[pid.split("/")[0]]
+        return not any(t.found_in(document) for t in main)
 
     def _paragraphs_of(self, doc_id: str) -> tuple[Paragraph, ...]:
         return next((d.paragraphs for d in self.corpus.documents if d.id == doc_id), ())
