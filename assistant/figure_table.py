@@ -82,7 +82,7 @@ ACTIONS = sorted(
     key=len,
     reverse=True,
 )
-_TRAILING = re.compile(r"(?:增长|实现|达到|达|提高|提升|突破|超过|双双|均|分别|都|约|为|共)+$")
+_TRAILING = re.compile(r"(?:增长|实现|达到|达|提高|提升|突破|超过|双双|(?<![年人])均|分别|都|约|为|共)+$")
 _EXAMPLES = re.compile(r"^(?P<examples>.+)等$")  # "西仓桥小学、阳光幼儿园等" names examples
 # A counted noun after a figure that means nothing alone: the sentence's topic is its subject.
 _GENERIC = frozenset({"项目", "个项目", "处", "批", "项"})

@@ -55,6 +55,20 @@ UNITS_EN: dict[str, tuple[str, str]] = {
     "吨": ("tonne", "tonnes"),
     "斤": ("jin", "jin"),
     "米": ("metre", "metres"),
+    "标准箱": ("TEU", "TEU"),
+    "美元": ("US dollars", "US dollars"),
+    "千瓦时": ("kWh", "kWh"),
+    "立方米": ("cubic metre", "cubic metres"),
+    "小时": ("hour", "hours"),
+    "分钟": ("minute", "minutes"),
+    "件": ("", ""),  # cases, patents, bills…: the clause says which
+    "张": ("", ""),  # beds, cards…
+    "岁": ("years (of age)", "years (of age)"),
+    "艘": ("vessel", "vessels"),
+    "架": ("aircraft", "aircraft"),
+    "头": ("head", "head"),
+    "只": ("", ""),
+    "P": ("P (petaflops)", "P (petaflops)"),  # computing power: "1.7万P"
 }
 # A magnitude between number and unit ("4500万标箱", "10.3万亿元"): English says it in words,
 # never in digits, so every number of an answer is still the plan's.
@@ -71,6 +85,7 @@ QUALIFIERS_EN: dict[str, str] = {
     "超": "over",
     "约": "about",
     "破": "over",
+    "突破": "over",
     "达": "reaching",
     "前": "top",
     "近": "nearly",
@@ -79,7 +94,7 @@ QUALIFIERS_EN: dict[str, str] = {
     "不低于": "at least",
     "不超过": "at most",
 }
-_PREFIX = "不少于|不低于|不超过|超|约|破|达|前|近"
+_PREFIX = "不少于|不低于|不超过|突破|超|约|破|达|前|近"
 _SUFFIX = "以上|左右|以内"
 _UNIT = "|".join(sorted(UNITS_EN, key=len, reverse=True))
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:%?\s*[-~～—–]\s*\d+(?:\.\d+)?)?"  # "1,000户", "2-3个", "5%—5.5%" whole

@@ -100,6 +100,7 @@ class Query:
     asserted: frozenset[str]  # numbers the question claims (a trap)
     terms: tuple[Term, ...]
     retrieval: str  # the text to search with: plan terms added
+    measure: rules.Measure = ""  # "rate" ("增速多少?") or "level" ("GDP总量"): the other does not answer
     scope: str | None = None  # "year:2024年" / "place:天宁区" when the library cannot answer
     docs: tuple[str, ...] = ()  # the documents the question is about (empty: the default one)
     followup: bool = False
@@ -221,8 +222,9 @@ class QueryStage:
             multi=intent.multi,
             units=intent.units,
             asserted=intent.asserted,
+            measure=rules.asked_measure(effective),
             terms=terms,
-            retrieval=self.retrieval_text(effective, intent.lang),
+            retrieval=self.retrieval_text(self.profiles.without_scope(effective) or effective, intent.lang),
             scope=scope,
             docs=docs,
             followup=intent.followup,

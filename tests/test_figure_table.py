@@ -87,6 +87,8 @@ def test_a_glossary_figure_is_about_its_term() -> None:
         ("全年新增屋顶光伏装机容量", ("新增", "屋顶光伏装机容量")),
         ("地区生产总值增长", ("", "地区生产总值")),
         ("新建、改建道路", ("新建改建", "道路")),
+        ("年均增长", ("", "年均")),  # 年均 is a word: its 均 is not "each"
+        ("人均地区生产总值", ("", "人均地区生产总值")),
     ],
 )
 def test_split_action(prefix: str, expected: tuple[str, str]) -> None:
@@ -102,3 +104,17 @@ def test_rules_hold_on_a_new_text() -> None:
         ("幼儿园", "5所"),
         ("老旧管网", "20公里"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        ("上海港集装箱吞吐量达到5506.3万标准箱", ["5506.3万标准箱"]),
+        ("人均地区生产总值突破1万美元、达1.12万美元", ["突破1万美元", "达1.12万美元"]),
+        ("新增智能算力1.7万P", ["1.7万P"]),
+        ("新增床位3万张以上，人均预期寿命83岁，办结议案46件", ["3万张以上", "83岁", "46件"]),
+    ],
+)
+def test_units_of_other_governments_reports_are_figures(text: str, figures: list[str]) -> None:
+    """A library holds more than the plan: its reports count containers, dollars, beds and years of age."""
+    assert [f.text for f in find_figures(text)] == figures

@@ -17,11 +17,13 @@ from assistant.library import add_document
 
 REPORT = """2026年河滨区政府工作报告
 一、2025年工作回顾
-过去一年，全区地区生产总值增长5.2%，城镇调查失业率5.1%，新增绿地30公顷。
-二、2026年主要目标
-今年经济社会发展的主要预期目标是：地区生产总值增长6%左右，一般公共预算收入增长3%。
+过去一年，全区地区生产总值达到1200亿元、增长5.2%，城镇调查失业率5.1%，新增绿地30公顷。
+人均地区生产总值突破12万元。
+二、“十五五”时期主要目标
+“十五五”时期发展的总体要求是稳中求进。全区地区生产总值年均增长5.5%左右。
 三、2026年重点工作
-今年新增绿地25公顷，新建口袋公园9个。
+今年经济社会发展的主要预期目标是：地区生产总值增长6%左右，一般公共预算收入增长3%。
+今年新增绿地25公顷，新建口袋公园9个，全年开工重点项目20个以上。
 """
 
 
@@ -48,7 +50,11 @@ def cited_documents(answer: Answer) -> set[str]:
         ("今年新增多少绿地?", "10公顷", "zl2025"),  # no place named: the default document, the plan
         ("河滨区今年新增多少绿地?", "25公顷", "hebin2026"),  # its 2026 work, not its 2025 review
         ("河滨区2025年新增绿地多少?", "30公顷", "hebin2026"),  # the year its review speaks of
-        ("河滨区2026年地区生产总值增长目标是多少?", "6%左右", "hebin2026"),
+        ("河滨区2026年地区生产总值增长目标是多少?", "6%左右", "hebin2026"),  # not the 十五五 年均
+        ("河滨区2025年地区生产总值总量是多少?", "1200亿元", "hebin2026"),  # the level, not its growth
+        ("河滨区2025年地区生产总值增速是多少?", "5.2%", "hebin2026"),  # the rate, not the level
+        ("河滨区“十五五”时期地区生产总值年均增长多少?", "5.5%左右", "hebin2026"),  # the years ahead
+        ("河滨区2026年全年计划开工多少个重点项目?", "20个以上", "hebin2026"),  # not the report's title
     ],
 )
 def test_a_question_is_answered_from_the_document_it_is_about(
@@ -71,3 +77,10 @@ def test_what_the_library_does_not_say_is_refused(library: Assistant, question: 
     answer = library.ask(question)
     assert answer.abstained
     assert says in answer.text
+
+
+def test_a_term_and_its_compound_asked_together_are_both_answered(library: Assistant) -> None:
+    """ "地区生产总值和人均地区生产总值": the quote of 人均地区生产总值 does not answer the first."""
+    answer = library.ask("河滨区2025年地区生产总值和人均地区生产总值分别是多少?")
+    assert "1200亿元" in answer.text and "突破12万元" in answer.text
+    assert cited_documents(answer) == {"hebin2026"}

@@ -11,6 +11,7 @@ from dataclasses import replace
 import pytest
 
 from assistant import Assistant
+from assistant.answer import intent as rules
 from assistant.errors import LibraryConflict
 from assistant.profile import DocumentProfile
 from assistant.scope import Profiles
@@ -138,6 +139,35 @@ def test_profiles_scope_a_question_to_documents(
     question: str, expected: tuple[str | None, tuple[str, ...]]
 ) -> None:
     assert LIBRARY.scope(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "searched"),
+    [
+        ("江苏省2026年全年计划开工多少个重点项目?", "全年计划开工多少个重点项目?"),  # else the title wins
+        ("钟楼区和江苏省今年的GDP目标分别是多少?", "今年的GDP目标分别是多少?"),
+        ("What was Jiangsu's GDP growth rate in 2025?", "What was GDP growth rate ?"),
+        ("上海港集装箱吞吐量有多少?", "上海港集装箱吞吐量有多少?"),  # a place that names a thing stays
+    ],
+)
+def test_places_and_years_that_chose_the_documents_are_not_searched_for(question: str, searched: str) -> None:
+    assert LIBRARY.without_scope(question) == searched
+
+
+@pytest.mark.parametrize(
+    ("question", "measure"),
+    [
+        ("安徽省2025年GDP总量是多少?", "level"),
+        ("How big is the total output value?", "level"),
+        ("地区生产总值增速是多少?", "rate"),
+        ("社零总额增长多少?", "rate"),  # 总额 names the thing; 增长多少 asks its rate
+        ("How fast did the economy grow?", "rate"),
+        ("高新技术产业产值占比达到多少?", ""),  # a share: neither
+        ("今年新增多少绿地?", ""),
+    ],
+)
+def test_a_rate_or_a_level_is_asked_for(question: str, measure: str) -> None:
+    assert rules.asked_measure(question) == measure
 
 
 def test_holdings_name_places_without_digits() -> None:

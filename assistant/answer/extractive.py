@@ -52,6 +52,7 @@ WARM_FIGURES = 500  # up to this many figures, warm_up embeds their subjects (a 
 W_SUBJECT = 1.0  # a figure whose own subject holds the question's terms beats its neighbours
 MAIN_SUBJECT_MARGIN = 1.0  # terms this close to the heaviest one are the question's main subject
 MIN_SUBJECT_SIMILARITY = 0.86  # e5 cosine, question vs a figure's subject, when no term of it matches
+RATE_UNITS = frozenset(["%", "个百分点", "位数"])  # a rate of change or a share, not a level
 COUNT_UNITS = frozenset(
     ["个", "家", "所", "部", "条", "座", "户", "项", "处", "场", "次", "名", "人", "场次"]
 )
@@ -202,6 +203,7 @@ class ExtractiveAnswerer:
         qvec: np.ndarray,
         when: When = "",
         previous: frozenset[str] = frozenset(),
+        asked: str = "",
     ) -> list[Candidate]:
         ranks: dict[int, int] = {}
         for rank, doc in enumerate(docs):
@@ -215,10 +217,13 @@ class ExtractiveAnswerer:
             return []
         sims = self.clauses.vectors[rows] @ qvec
         out = []
+        unasked = _unasked_compounds(terms, asked)
         for row, sim in zip(rows, sims, strict=True):
             pid = self.clauses.paragraph_ids[row]
             a, b = self.clauses.spans[row]
             clause_form, sentence_form, paragraph_form, units = self._match_forms[row]
+            if unasked:  # "人均地区生产总值" does not name the 地区生产总值 asked about
+                clause_form, sentence_form = _masked(clause_form, unasked), _masked(sentence_form, unasked)
             lexical = coverage(terms, clause_form)
             context = coverage(terms, sentence_form)
             paragraph = coverage(terms, paragraph_form)
@@ -313,6 +318,7 @@ class ExtractiveAnswerer:
             qvec,
             when=when,
             previous=frozenset(query.previous) if query.followup else frozenset(),
+            asked=fold(query.text),
         )
         if query.scope or not candidates:
             return self._refuse(query, candidates, docs, reason=query.scope or "topic")
@@ -328,6 +334,11 @@ class ExtractiveAnswerer:
         if not self._on_topic(query, terms, candidates):
             return self._refuse(query, candidates, docs, reason="topic")
         if query.kind in ("figure", "trap") and query.attribute not in ("date", "list", "phrasing"):
+            if when:  # "2025年…是多少?" of a 2026 report: only its review's figures answer
+                in_year = [c for c in candidates if not self.timeframe.other_year(c.paragraph_id, when)]
+                if not in_year:
+                    return self._refuse(query, candidates, docs, reason="no-figure", cite_first=best)
+                candidates = in_year
             chosen = self._figure_answer(query, candidates)
             owned = self._own_subject(query, chosen, qvec, quoted) if chosen else None
             if owned is None and (qualitative := self._qualitative_goal(query, best)):
@@ -339,14 +350,11 @@ class ExtractiveAnswerer:
             chosen, fact = owned
             if not self._names_main_subject(query, chosen[0]):
                 return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
-            if self.timeframe.other_year(chosen[0], when):
-                # "广东2026年调查失业率目标?": the review's 2025 figure is not the year asked about
-                return self._refuse(query, candidates, docs, reason="no-figure", cite_first=best)
             if query.kind == "trap":
                 return self._judge(query, chosen)
             spans = [chosen]
             if query.multi:
-                spans += self._more_parts(terms, spans, [c for c in candidates if c.has_figure])
+                spans += self._more_parts(query, spans, [c for c in candidates if c.has_figure])
                 spans += self._more_units(query, spans, candidates)
             return self._quote(query, spans, resolved=fact)
         span = self._fact_span(best)
@@ -359,7 +367,7 @@ class ExtractiveAnswerer:
             return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
         spans = [span]
         if query.multi:
-            spans += self._more_parts(terms, spans, candidates)
+            spans += self._more_parts(query, spans, candidates)
         return self._quote(query, spans)
 
     def _qualitative_goal(self, query: Query, best: Candidate) -> Answer | None:
@@ -447,6 +455,8 @@ class ExtractiveAnswerer:
                 if any(f.unit.startswith(u) or u.startswith(f.unit) for u in query.units)
             ]
             in_sentence = fitting or in_sentence
+        if query.measure:  # "GDP总量": the level, not its growth rate; "增速": the rate
+            in_sentence = [f for f in in_sentence if _measures(f.unit, query.measure)] or in_sentence
 
         asked = fold(query.text)
 
@@ -499,6 +509,8 @@ class ExtractiveAnswerer:
         if units and units <= COUNT_UNITS:
             units = frozenset({"个"})  # "多少座公厕" when the plan counts 公厕 in 个: any count will do
         stating = [c for c in candidates if c.states(units) and c.score >= topical.score - FIGURE_MARGIN]
+        if query.measure:  # "GDP总量是多少?": a clause stating only a rate does not answer
+            stating = [c for c in stating if any(_measures(u, query.measure) for u in c.units)] or stating
         if stating and stating[0].lexical >= topical.lexical - 0.01:
             return self._span(stating[0])
         # The subject often comes a clause or two before its figure: "推进城中村自主更新,…,力争实施2-3个项目";
@@ -543,17 +555,21 @@ class ExtractiveAnswerer:
         return best.paragraph_id, best.start, end
 
     def _more_parts(
-        self, terms: Sequence[Term], chosen: list[tuple[str, int, int]], pool: Sequence[Candidate]
+        self,
+        query: Query,
+        chosen: list[tuple[str, int, int]],
+        pool: Sequence[Candidate],
     ) -> list[tuple[str, int, int]]:
         """For "A和B各多少", the clauses covering the terms the first quote left out."""
+        terms, asked = query.terms, fold(query.text)
         covered = " ".join(fold(self._text(pid, (a, b))) for pid, a, b in chosen)
         extra: list[tuple[str, int, int]] = []
         for c in pool:
-            missing = [t for t in terms if not t.found_in(covered)]
+            missing = [t for t in terms if not t.found_in(_without_longer(covered, t, terms, asked))]
             if not missing or len(extra) >= 2:
                 break
             clause = self._match_forms[c.row][0]
-            gained = [t for t in missing if t.found_in(clause)]
+            gained = [t for t in missing if t.found_in(_without_longer(clause, t, terms, asked))]
             span = (c.paragraph_id, c.start, c.end)
             if gained and span not in chosen + extra and sum(t.weight for t in gained) >= 3.0:
                 extra.append(span)
@@ -740,6 +756,55 @@ def _lists_members(quote: str, terms: Sequence[Term], question: str) -> bool:
         # members named in the figure's own clause: "启用鸣珂巷幼儿园、区老年大学等5所新校"
         return "、" in quote[clause_start : figure.start] or "、" in quote[figure.end : clause_end]
     return True
+
+
+# Words that make a measure another one: 人均地区生产总值 is not 地区生产总值, 单位GDP能耗 not GDP
+MODIFIERS = ("人均", "单位")
+
+
+def _unasked_compounds(terms: Sequence[Term], asked: str) -> tuple[str, ...]:
+    """The compounds of a modifier and a question's term that the question itself does not say."""
+    return tuple(
+        compound
+        for term in terms
+        for form in term.forms
+        for modifier in MODIFIERS
+        if (compound := modifier + form) not in asked and modifier not in form
+    )
+
+
+def _masked(text: str, compounds: Sequence[str]) -> str:
+    for compound in compounds:
+        if compound in text:
+            text = text.replace(compound, "□")
+    return text
+
+
+def _without_longer(text: str, term: Term, terms: Sequence[Term], question: str) -> str:
+    """The text without the compounds that hold this term, when the question also asks the term
+    alone: asked "地区生产总值和人均地区生产总值分别…", "人均地区生产总值" does not name 地区生产总值."""
+    compounds = {
+        joined
+        for other in terms
+        if other is not term
+        for a in other.forms
+        for b in term.forms
+        for joined in (a + b, b + a)
+        if joined in question
+    }
+    alone = question
+    for compound in compounds:
+        alone = alone.replace(compound, " ")
+    if not compounds or not term.found_in(alone):
+        return text
+    for compound in compounds:
+        text = text.replace(compound, " ")
+    return text
+
+
+def _measures(unit: str, measure: str) -> bool:
+    """Does a figure in this unit give the measure asked: a rate ("5.2%", "2位数") or a level?"""
+    return (unit in RATE_UNITS) == (measure == "rate")
 
 
 def _english_figures(quote: str) -> list[str]:

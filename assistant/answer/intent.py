@@ -32,7 +32,7 @@ _ASKING_ZH = re.compile(r"多少|几|什么|哪|怎么|如何|谁|多大|多高|
 _WHICH_ZH = re.compile(r"哪|什么|谁|何处")
 _WHICH_EN = re.compile(r"^(?:which|who|where|what (?:kind|type|title|name|standard))\b")
 _FIGURE_EN = re.compile(
-    r"\bhow (?:many|much|big|large|far|high)\b|\btarget|\bgoal|\bpercent|\bshare\b|\bgrowth|\bnumber of\b|\brank|\bcapacity|\bscale\b|\bsize\b"
+    r"\bhow (?:many|much|big|large|far|high|fast)\b|\btarget|\bgoal|\bpercent|\bshare\b|\bgrowth|\bnumber of\b|\brank|\bcapacity|\bscale\b|\bsize\b|\brate\b|\btotal\b"
 )
 _YESNO_ZH = re.compile(r"对吗|对不对|是不是|是吗|[吗吧][?？]?$|没错|真的|听说|据说|难道|确定|是否")
 _YESNO_EN = re.compile(
@@ -183,6 +183,31 @@ _MONEY_EN = re.compile(
     r"\bin (?:yuan|rmb|renminbi|dollars|us dollars)\b|\bhow (?:much money|many yuan|many dollars)\b|\bdollar\b",
     re.I,
 )
+
+
+# A rate of change is asked for ("增速多少", "how fast"), or a level ("GDP总量", "how big"): a
+# rate is answered by a percentage (or "2位数增长"), a level by an amount
+_ASKED_RATE_ZH = re.compile(
+    r"增速|增幅|增长率|涨幅|(?:增长|上涨|下降)了?(?:多少|几)(?!亿|万|个|家|所|条|座|人|公)|年均增长"
+)
+_ASKED_RATE_EN = re.compile(
+    r"\bgrowth rate\b|\bhow fast\b|\b(?:grow|rise|fall|drop)(?:s|n)? by (?:how much|what)\b|\bby what percent",
+    re.I,
+)
+_ASKED_LEVEL_ZH = re.compile(r"总量|总额|总规模|规模多大|多少(?:万亿|亿)")
+_ASKED_LEVEL_EN = re.compile(r"\b(?:total|volume)\b|\bhow (?:big|large)\b", re.I)
+_ASKED_SHARE = re.compile(r"比重|占比|比例|率|百分|\b(?:share|percent|percentage|proportion|ratio)\b", re.I)
+Measure = Literal["rate", "level", ""]
+
+
+def asked_measure(text: str) -> Measure:
+    """Is a rate asked for ("增速多少?") or a level ("GDP总量是多少?"), so that the other does not answer?"""
+    english = is_english(text)
+    if (_ASKED_RATE_EN if english else _ASKED_RATE_ZH).search(text):
+        return "rate"
+    if (_ASKED_LEVEL_EN if english else _ASKED_LEVEL_ZH).search(text) and not _ASKED_SHARE.search(text):
+        return "level"
+    return ""
 
 
 def asked_units(text: str) -> frozenset[str]:
