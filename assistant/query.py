@@ -46,7 +46,8 @@ _META: tuple[tuple[Meta, re.Pattern[str]], ...] = (
     (
         "section",
         re.compile(
-            r"哪(?:一|个)?(?:部分|章|节|块|方面|板块)|which (?:part|section|chapter)|what (?:part|section)",
+            r"哪(?:一|个)?(?:部分|章|节|块|方面|板块|个?标题|个?小标题)|标题(?:下|是)|which (?:part|section|chapter|heading)"
+            r"|what (?:part|section|heading)|under (?:which|what) (?:heading|title)",
             re.I,
         ),
     ),
@@ -104,6 +105,9 @@ class Query:
     scope: str | None = None  # "year:2024年" / "place:天宁区" when the library cannot answer
     docs: tuple[str, ...] = ()  # the documents the question is about (empty: the default one)
     followup: bool = False
+    focus: tuple[
+        Term, ...
+    ] = ()  # what a follow-up names of its own ("那加装呢?" → 加装): the answer holds it
     meta: Meta | None = None
     previous: tuple[str, ...] = ()  # paragraph IDs the last answer cited
     parts: tuple[Query, ...] = ()  # several questions in one message, each understood
@@ -201,6 +205,7 @@ class QueryStage:
                 previous=previous,
                 notes=question.notes,
             )
+        own = text  # the follow-up's own words, before the conversation completes them
         text = self._resolve_reference(text, history)
         frames = self._frames(history)
         elliptical = bool(frames) and self._names_no_subject(text)
@@ -228,8 +233,20 @@ class QueryStage:
             scope=scope,
             docs=docs,
             followup=intent.followup,
+            focus=self._focus(own) if intent.followup else (),
             previous=previous,
             notes=question.notes,
+        )
+
+    def _focus(self, text: str) -> tuple[Term, ...]:
+        """The terms a follow-up names of its own that the library uses: "那加装呢?" after a question
+        about 电梯更新改造 asks about 加装, and an answer without it answers the last question again."""
+        own = rules.strip_followup(text)
+        lang = "en" if is_english(own) else "zh"
+        return tuple(
+            t
+            for t in self._subject_terms(own, lang)
+            if any(self.extractor.weight(f) < self.extractor.unseen_weight for f in t.forms)
         )
 
     def _subject_terms(self, text: str, lang: str) -> tuple[Term, ...]:

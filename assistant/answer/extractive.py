@@ -322,6 +322,19 @@ class ExtractiveAnswerer:
         )
         if query.scope or not candidates:
             return self._refuse(query, candidates, docs, reason=query.scope or "topic")
+        if query.focus:  # "那加装呢?": only what names 加装 answers, not the last answer's 更新改造
+            focused = [
+                [
+                    c
+                    for c in candidates
+                    if any(t.found_in(self._match_forms[c.row][level]) for t in query.focus)
+                ]
+                for level in (0, 1)  # its clause names it, else its sentence
+            ]
+            focused = focused[0] or focused[1]
+            if not focused:
+                return self._refuse(query, candidates, docs, reason="topic")
+            candidates = focused
         if query.kind == "definition" or (query.kind == "fact" and self._asks_about_term(query)):
             defined = self._definition(query, candidates)
             if defined:
@@ -455,7 +468,16 @@ class ExtractiveAnswerer:
                 if any(f.unit.startswith(u) or u.startswith(f.unit) for u in query.units)
             ]
             in_sentence = fitting or in_sentence
-        if query.measure:  # "GDP总量": the level, not its growth rate; "增速": the rate
+        if query.focus:  # "那加装呢?": 加装's figure, not the 更新改造 beside it
+            named = [f for f in in_sentence if any(t.found_in(fold(f.describes())) for t in query.focus)]
+            in_sentence = named or in_sentence
+        if query.measure == "stock":  # "累计装机现在有多少?": a year's 新增 is not the total so far
+            in_sentence = [
+                f for f in in_sentence if not _adds(f) and coverage(query.terms, fold(f.describes())) > 0
+            ]
+            if not in_sentence:
+                return None
+        elif query.measure:  # "GDP总量": the level, not its growth rate; "增速": the rate
             in_sentence = [f for f in in_sentence if _measures(f.unit, query.measure)] or in_sentence
 
         asked = fold(query.text)
@@ -509,7 +531,10 @@ class ExtractiveAnswerer:
         if units and units <= COUNT_UNITS:
             units = frozenset({"个"})  # "多少座公厕" when the plan counts 公厕 in 个: any count will do
         stating = [c for c in candidates if c.states(units) and c.score >= topical.score - FIGURE_MARGIN]
-        if query.measure:  # "GDP总量是多少?": a clause stating only a rate does not answer
+        if query.measure in (
+            "rate",
+            "level",
+        ):  # "GDP总量是多少?": a clause stating only a rate does not answer
             stating = [c for c in stating if any(_measures(u, query.measure) for u in c.units)] or stating
         if stating and stating[0].lexical >= topical.lexical - 0.01:
             return self._span(stating[0])
@@ -800,6 +825,11 @@ def _without_longer(text: str, term: Term, terms: Sequence[Term], question: str)
     for compound in compounds:
         text = text.replace(compound, " ")
     return text
+
+
+def _adds(fact: FigureFact) -> bool:
+    """Does a figure say what is added ("新增屋顶光伏装机容量20兆瓦"), not how much there is?"""
+    return fact.action.startswith("新") or fact.subject.startswith("新增")
 
 
 def _measures(unit: str, measure: str) -> bool:

@@ -32,7 +32,7 @@ _ASKING_ZH = re.compile(r"多少|几|什么|哪|怎么|如何|谁|多大|多高|
 _WHICH_ZH = re.compile(r"哪|什么|谁|何处")
 _WHICH_EN = re.compile(r"^(?:which|who|where|what (?:kind|type|title|name|standard))\b")
 _FIGURE_EN = re.compile(
-    r"\bhow (?:many|much|big|large|far|high|fast)\b|\btarget|\bgoal|\bpercent|\bshare\b|\bgrowth|\bnumber of\b|\brank|\bcapacity|\bscale\b|\bsize\b|\brate\b|\btotal\b"
+    r"\bhow (?:many|much|big|large|far|high|fast)\b|\btarget|\bgoal|\bpercent|\bshare\b|\bgrowth|\bnumber of\b|\brank|\bcapacity|\bscale\b|\bsize\b|\brate\b|\btotal\b|\boutput\b|\bcompare\b"
 )
 _YESNO_ZH = re.compile(r"对吗|对不对|是不是|是吗|[吗吧][?？]?$|没错|真的|听说|据说|难道|确定|是否")
 _YESNO_EN = re.compile(
@@ -130,7 +130,7 @@ def _asks_its_own(text: str) -> bool:
     return bool((_OWN_QUESTION_EN if is_english(text) else _OWN_QUESTION_ZH).search(text))
 
 
-def _strip_followup(text: str) -> str:
+def strip_followup(text: str) -> str:
     if is_english(text):
         return _FOLLOWUP_EN.sub("", text.strip()).strip(" ?,")
     return re.sub(r"^(?:那么?|那个|还有|另外|再问一下)|呢[?？]?$", "", text.strip()).strip()
@@ -140,11 +140,20 @@ _SECOND_QUESTION_EN = re.compile(r",?\s+and\s+(?=how (?:many|much)\b)", re.I)
 MAX_SUBQUESTIONS = 3  # "…多大?已经建成多少?" is answered part by part, up to this many parts
 
 
+def _split_at_commas(piece: str) -> list[str]:
+    clauses = [c for c in re.split(r"(?<=[,，;；])", piece) if c.strip(" ,，;；")]
+    if len(clauses) > 1 and all(_ASKING_ZH.search(c) for c in clauses):
+        return [c.rstrip(" ,，;；") for c in clauses]
+    return [piece]
+
+
 def split_questions(text: str) -> list[str]:
     """The questions in a text, split after each question mark; one part when there is just one."""
     pieces = re.findall(r"[^?？]+[?？]?", text)
     if is_english(text):  # "how many are added, and how many renewed?": two questions in one sentence
         pieces = [q for piece in pieces for q in _SECOND_QUESTION_EN.split(piece)]
+    else:  # "它规模多大,已经建了多少?": two questions joined by a comma, each with its question word
+        pieces = [q for piece in pieces for q in _split_at_commas(piece)]
     parts = [p.strip() for p in pieces if len(topic_of(p)) >= 2 or _ASKING_ZH.search(p)]
     if not 2 <= len(parts) <= MAX_SUBQUESTIONS:
         return [text]
@@ -191,20 +200,29 @@ _ASKED_RATE_ZH = re.compile(
     r"增速|增幅|增长率|涨幅|(?:增长|上涨|下降)了?(?:多少|几)(?!亿|万|个|家|所|条|座|人|公)|年均增长"
 )
 _ASKED_RATE_EN = re.compile(
-    r"\bgrowth rate\b|\bhow fast\b|\b(?:grow|rise|fall|drop)(?:s|n)? by (?:how much|what)\b|\bby what percent",
+    r"\bgrowth rate\b|\bhow fast\b|\b(?:grow|rise|fall|drop)(?:s|n)? by (?:how much|what)\b|\bby what percent"
+    r"|\b(?:by )?how much (?:did|does|will|has|have|is|was)\b[^?]*\b(?:grow|grown|rise|risen|increase|increased)\b",
     re.I,
 )
 _ASKED_LEVEL_ZH = re.compile(r"总量|总额|总规模|规模多大|多少(?:万亿|亿)")
 _ASKED_LEVEL_EN = re.compile(r"\b(?:total|volume)\b|\bhow (?:big|large)\b", re.I)
+# A stock is asked for ("累计装机现在有多少?", "how many so far"): what a year adds (新增) does not answer
+_ASKED_STOCK_ZH = re.compile(r"累计|现有|存量|目前有|现在有|已有|总共有|一共有")
+_ASKED_STOCK_EN = re.compile(
+    r"\b(?:cumulative|so far|in total|currently|existing|already (?:has|have))\b", re.I
+)
 _ASKED_SHARE = re.compile(r"比重|占比|比例|率|百分|\b(?:share|percent|percentage|proportion|ratio)\b", re.I)
-Measure = Literal["rate", "level", ""]
+Measure = Literal["rate", "level", "stock", ""]
 
 
 def asked_measure(text: str) -> Measure:
-    """Is a rate asked for ("增速多少?") or a level ("GDP总量是多少?"), so that the other does not answer?"""
+    """Is a rate asked for ("增速多少?"), a level ("GDP总量是多少?") or a stock ("累计装机现在有多少?"),
+    so that another measure does not answer?"""
     english = is_english(text)
     if (_ASKED_RATE_EN if english else _ASKED_RATE_ZH).search(text):
         return "rate"
+    if (_ASKED_STOCK_EN if english else _ASKED_STOCK_ZH).search(text):
+        return "stock"
     if (_ASKED_LEVEL_EN if english else _ASKED_LEVEL_ZH).search(text) and not _ASKED_SHARE.search(text):
         return "level"
     return ""
@@ -250,7 +268,7 @@ def analyse(text: str, history: Sequence[tuple[str, str]] = (), *, elliptical: b
             (q for n, (q, _) in reversed(list(enumerate(history))) if not is_followup(q, history[:n])),
             history[-1][0],
         )
-        own = _strip_followup(text)
+        own = strip_followup(text)
         if kind == "fact" and not _asks_its_own(own):  # "那高企呢?" keeps the frame; "…提了什么?" asks a fact
             kind = question_kind(previous)
         frame = _QUESTION_FRAME_EN if is_english(previous) else _QUESTION_FRAME_ZH
