@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -27,6 +27,7 @@ GLOSSARY_TITLE = "名词解释"  # the heading after which paragraphs are glossa
 # "名词解释", "《政府工作报告》有关内容名词注释", "注释": what a report calls its glossary
 _GLOSSARY_HEADING = re.compile(rf"^(?:.{{0,20}}(?:{GLOSSARY_TITLE}|名词注释|名词说明)|注释|注解)[:：]?$")
 _GLOSSARY_ITEM = re.compile(r"^(?:(\d+)\s*[.．、]|[［\[](\d+)[］\]])\s*")
+_AWAITS = re.compile(r"[:：]\s*$")  # a glossary item whose definition is on the next line
 _MD_HEADING = re.compile(r"^(#{1,6})\s+")
 _SENTENCE_PUNCT = re.compile(r"[。，,；;！!？?]")
 _LABEL_END = re.compile(r"[,，:：。]")
@@ -152,6 +153,15 @@ def parse_document(doc_id: str, text: str, *, markdown: bool = False) -> tuple[P
             kind = "glossary"
             glossary_ordinal = int(item.group(1) or item.group(2))
             term = _label(line[item.end() :])
+        elif (
+            in_glossary
+            and paragraphs
+            and paragraphs[-1].kind == "glossary"
+            and _AWAITS.search(paragraphs[-1].text)
+        ):
+            # "［2］四大主导产业：" ends its line (a PDF, a Word file): its definition is this line
+            paragraphs[-1] = replace(paragraphs[-1], text=paragraphs[-1].text + line)
+            continue
         elif _LEVEL1.match(line) or (not in_glossary and _is_plain_heading(line)):
             kind, level1, level2 = "heading", line, None
         elif _LEVEL2.match(line):

@@ -105,9 +105,8 @@ class Query:
     scope: str | None = None  # "year:2024年" / "place:天宁区" when the library cannot answer
     docs: tuple[str, ...] = ()  # the documents the question is about (empty: the default one)
     followup: bool = False
-    focus: tuple[
-        Term, ...
-    ] = ()  # what a follow-up names of its own ("那加装呢?" → 加装): the answer holds it
+    area: tuple[Term, ...] = ()  # "安全生产这块…": a field, named by the paragraph or its section
+    focus: tuple[Term, ...] = ()  # a follow-up's own subject ("那加装呢?" → 加装): its answer names it
     meta: Meta | None = None
     previous: tuple[str, ...] = ()  # paragraph IDs the last answer cited
     parts: tuple[Query, ...] = ()  # several questions in one message, each understood
@@ -208,14 +207,17 @@ class QueryStage:
         own = text  # the follow-up's own words, before the conversation completes them
         text = self._resolve_reference(text, history)
         frames = self._frames(history)
-        elliptical = bool(frames) and self._names_no_subject(text)
-        if elliptical:  # "已经建成多少?" after a question about 算力中心: still about 算力中心
-            text = f"{self._subject_of(frames[-1][0])} {text}"
+        # "已经建成多少?", "上海呢?", "那去年呢?": a place or a time is no subject of its own
+        elliptical = bool(frames) and self._names_no_subject(self.profiles.without_scope(text))
+        if elliptical:  # ... after a question about 算力中心: still about 算力中心
+            subject = next((found for q, _ in reversed(frames) if (found := self._subject_of(q))), "")
+            text = f"{subject} {rules.strip_followup(text)}"
         intent = rules.analyse(text, frames, elliptical=elliptical)
         effective = intent.text
         shift = RELATIVE_YEAR.search(text)
         if history and shift and shift.group(0) not in effective:
             effective = f"{effective} {shift.group(0)}"  # "那去年呢?": keep the shift visible to scoping
+        effective = self._carry_scope(effective, own, frames)
         terms = self._subject_terms(effective, intent.lang)
         scope, docs = self.profiles.scope(effective)
         return Query(
@@ -233,10 +235,51 @@ class QueryStage:
             scope=scope,
             docs=docs,
             followup=intent.followup,
+            area=self._area(effective, terms),
             focus=self._focus(own) if intent.followup else (),
             previous=previous,
             notes=question.notes,
         )
+
+    def _carry_scope(self, effective: str, own: str, frames: Sequence[Turn]) -> str:
+        """A follow-up naming no place is still about the last place named, and naming no time, the
+        last time ("安徽省2025年粮食产量?" then "增长了多少?": Anhui's 2025 still)."""
+        places, times = self.profiles.scope_words(own)
+        held_places, held_times = self._scope_state(frames)
+        carried = [w for w in (held_places if not places else []) + (held_times if not times else [])]
+        carried = [word for word in carried if word not in effective]
+        if not carried:
+            return effective
+        scope, docs = self.profiles.scope(" ".join([effective, *carried]))
+        own_years = {f"{self.profiles.get(d).year}年" for d in docs}
+        if (scope, docs) == self.profiles.scope(effective) and all(
+            w in own_years or w in held_places or _THIS_YEAR.fullmatch(w) for w in carried
+        ):
+            return effective  # nothing moves: the same documents, their own year
+        return " ".join([effective, *carried])
+
+    def _scope_state(self, frames: Sequence[Turn]) -> tuple[list[str], list[str]]:
+        """The place and time the conversation is at: each turn's own, else the one before; a turn
+        the library could not answer for its place or year ("What about 2026?") moves nothing."""
+        places: list[str] = []
+        times: list[str] = []
+        for question, _ in frames:
+            own_places, own_times = self.profiles.scope_words(question)
+            if not own_places and not own_times:
+                continue
+            new_places, new_times = own_places or places, own_times or times
+            if self.profiles.scope(" ".join([question, *new_places, *new_times]))[0] is None:
+                places, times = new_places, new_times
+        return places, times
+
+    def _area(self, text: str, terms: Sequence[Term]) -> tuple[Term, ...]:
+        """The question's terms that name the field it is asked in ("安全生产这块", "在养老方面"): a
+        paragraph or its section names a field, not each of its sentences."""
+        fields = " ".join(m.group("field") or m.group("within") for m in _AREA.finditer(text))
+        if not fields:
+            return ()
+        folded = fold(fields)
+        return tuple(t for t in terms if any(form in folded for form in t.forms))
 
     def _focus(self, text: str) -> tuple[Term, ...]:
         """The terms a follow-up names of its own that the library uses: "那加装呢?" after a question
@@ -318,10 +361,16 @@ class QueryStage:
     def _subject_of(self, question: str) -> str:
         """The most specific terms of a question: its rarest plan words."""
         lang = "en" if is_english(question) else "zh"
-        terms = sorted(self._subject_terms(question, lang), key=lambda t: -t.weight)
+        asked = self.profiles.without_scope(rules.strip_followup(question))  # "那去年呢?" names none
+        terms = sorted(self._subject_terms(asked, lang), key=lambda t: -t.weight) if asked else []
         return " ".join(t.forms[0] for t in terms[:2])
 
 
+_THIS_YEAR = re.compile(r"今年|本年|this year", re.I)
+_AREA = re.compile(
+    r"(?:在|关于|至于)(?P<within>[\u4e00-\u9fff]{2,8}?)(?:上|方面|领域|这块)"
+    r"|(?P<field>[\u4e00-\u9fffA-Za-z]{2,10}?)(?:这一?块|这方面|方面|领域|这边|那一?块)"
+)
 _DEFINED = re.compile(r"(?:名词解释 — |glossary defines )“?(?P<term>[^：:“”]+)")
 
 

@@ -14,6 +14,9 @@ from assistant.corpus import Corpus
 from assistant.profile import PROVINCES, DocumentProfile
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年|\b|[^\d])")
+_PERIOD = re.compile(r"十[一二三四五]五")  # a five-year plan period, "十四五"
+_GONE = "\x00"  # where a place was taken out of a question
+_THIS_YEAR = re.compile(r"今年|本年|\bthis year\b", re.I)
 _YEAR_MENTION = re.compile(r"(?<!\d)(?:in )?(?:19|20)\d\d(?:年|\b)(?!\d)")
 RELATIVE_YEAR = re.compile(  # "那去年呢?": a year named by its distance from this one
     r"去年|前年|明年|后年|上一年|前一年|上年度|往年|year before|previous year|prior year|last year|next year|the year after",
@@ -184,16 +187,23 @@ class Profiles:
         found += [p.place_en for p in self.documents if p.place_en and p.place_en.lower() in lowered]
         return list(dict.fromkeys(found))
 
+    def scope_words(self, text: str) -> tuple[list[str], list[str]]:
+        """The places and the times a question names ("安徽省", "2025年", "去年", "十四五")."""
+        times = [m.group(0).strip() for m in _YEAR_MENTION.finditer(text)] + _THIS_YEAR.findall(text)
+        times += [m.group(0) for m in RELATIVE_YEAR.finditer(text)] + _PERIOD.findall(text)
+        return self.places_in(text), times
+
     def without_scope(self, text: str) -> str:
         """The question without the places and years that chose its documents ("安徽2026年全年计划
         开工多少个重点项目?" → "全年计划开工多少个重点项目?"): they say where to look, and left in,
         they find the report's title. A place that names a thing stays ("上海港")."""
         for place in sorted(self.places_in(text), key=len, reverse=True):
             name = re.escape(place)
-            pattern = rf"{name}(?:省|市|区|县)?(?:'s)?(?:(?![\u4e00-\u9fff])|(?=[和与及、今去明全本在对]))|{name}(?:省|市|区|县|的)"
-            text = re.sub(pattern, " ", text, flags=re.I)
-        text = _YEAR_MENTION.sub(" ", text)
-        text = re.sub(r"(?:^|\s)(?:和|与|及|、|and|versus|vs\.?)(?=\s|$)", " ", text.strip(), flags=re.I)
+            pattern = rf"{name}(?:省|市|区|县)?(?:'s)?(?:(?![\u4e00-\u9fff])|(?=[和与及、今去明全本在对呢吗]))|{name}(?:省|市|区|县|的)"
+            text = re.sub(pattern, _GONE, text, flags=re.I)
+        # "钟楼区和江苏省…", "Shanghai versus Guangdong": the word that joined two places goes with them
+        text = re.sub(rf"{_GONE}\s*(?:和|与|及|、|and|versus|vs\.?)\s*{_GONE}", " ", text, flags=re.I)
+        text = _YEAR_MENTION.sub(" ", text.replace(_GONE, " "))
         return re.sub(r"\s+", " ", text).strip()
 
     def scope(self, text: str) -> tuple[str | None, tuple[str, ...]]:

@@ -118,6 +118,7 @@ def test_a_false_premise_is_corrected_without_repeating_the_wrong_number(
         ("今年要新建改建多少条道路、新增多少公里?", ["20条", "10公里"]),
         ("算力中心计划规模多大?已经建成多少?", ["约1000PB", "430PB"]),  # the second leans on the first
         ("What is the target for rooftop solar? And for green space?", ["20兆瓦以上", "10公顷"]),
+        ("屋顶光伏今年新增多少装机,绿色工厂培育几家?", ["20兆瓦以上", "1家"]),  # joined by a comma
     ],
 )
 def test_several_figures_in_one_message_are_all_quoted(
@@ -146,6 +147,7 @@ def test_several_figures_in_one_message_are_all_quoted(
         ("Does the plan give an actual debt ceiling figure?", "gives no figure"),  # 控制在合理区间
         ("What's the dollar target for actual utilized foreign investment?", "gives no figure"),
         ("What is the plan doing with QFLP funds this year?", "Nearest paragraphs"),  # the glossary only
+        ("全区屋顶光伏装机累计已有多少?", "没有给出所问的内容"),  # 新增…20兆瓦 is what the year adds
     ],
 )
 def test_when_the_plan_does_not_say_it_says_so_and_shows_the_nearest_paragraphs(
@@ -290,3 +292,9 @@ def test_what_the_plan_does_about_a_term_is_in_its_body_not_its_definition(assis
     answer = assistant.ask("What does the plan commit to on it this year?", history=[defined])
     assert not answer.abstained
     assert {c.id for c in answer.citations} == {"zl2025/p22"}  # the body, not the glossary's g09
+
+
+def test_a_field_named_by_the_section_frames_the_question(assistant: Assistant) -> None:
+    """ "安全防线这块…": the field is the section's heading ("(一)抓牢安全防线"), not each sentence's."""
+    answer = ask(assistant, "安全防线这块要抓好多少家工业企业?")
+    assert "1300多家" in answer.text and not answer.abstained

@@ -40,6 +40,8 @@ def test_a_conversation_holds_together(assistant: Assistant) -> None:
         ("What is the target for rooftop solar?", "Which section is that in?", "新质动能加速集聚"),
         ("什么是“综合执法进小区”?", "这在计划的哪一部分?", "功能品质融合蝶变"),
         ("算力中心计划规模多大?", "已经建成多少?", "430PB"),
+        ("既有住宅电梯加装多少部?", "那更新改造呢?", "40部"),  # the follow-up's own word decides
+        ("今年新增多少绿地?", "这写在哪个标题下面?", "功能品质融合蝶变"),
     ],
 )
 def test_a_follow_up_leans_on_the_turn_before(

@@ -257,6 +257,16 @@ def test_what_a_report_calls_its_glossary_opens_glossary_items(heading: str, ite
     assert paragraphs[-1].id.startswith("doc/g")
 
 
+def test_a_glossary_item_ending_its_line_takes_the_next_line_as_its_definition() -> None:
+    """ "［2］四大主导产业：" alone on a line (a PDF's layout): its definition is the next line."""
+    text = "2026年工作报告\n正文一句。\n注释\n［1］一降三减：\n降成本。\n［2］四大主导产业：\n旅游业、现代服务业。\n"
+    glossary = [p for p in parse_document("doc", text) if p.kind == "glossary"]
+    assert [(p.id, p.text) for p in glossary] == [
+        ("doc/g01", "［1］一降三减：降成本。"),
+        ("doc/g02", "［2］四大主导产业：旅游业、现代服务业。"),
+    ]
+
+
 def test_the_fingerprint_follows_the_paragraph_ids_not_only_the_text(tmp_path: Path) -> None:
     """A parser that moves an ID (a line becomes a glossary item) must make the index stale."""
     (tmp_path / "plan.txt").write_text("2026年工作报告\n正文。\n注释\n［1］一降三减：\n", encoding="utf-8")

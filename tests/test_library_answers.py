@@ -84,3 +84,21 @@ def test_a_term_and_its_compound_asked_together_are_both_answered(library: Assis
     answer = library.ask("河滨区2025年地区生产总值和人均地区生产总值分别是多少?")
     assert "1200亿元" in answer.text and "突破12万元" in answer.text
     assert cited_documents(answer) == {"hebin2026"}
+
+
+@pytest.mark.parametrize(
+    ("questions", "figure"),
+    [
+        (["河滨区2025年地区生产总值增速是多少?", "新增绿地呢?"], "30公顷"),  # still 河滨区, still 2025
+        (["河滨区今年新增绿地多少?", "那去年呢?"], "30公顷"),
+        (["河滨区今年新增绿地多少?", "2023年呢?", "新建口袋公园多少个?"], "9个"),  # 2023 moved nothing
+    ],
+)
+def test_a_follow_up_keeps_the_place_and_year_of_the_conversation(
+    library: Assistant, questions: list[str], figure: str
+) -> None:
+    history: list[tuple[str, str]] = []
+    for question in questions:
+        answer = library.ask(question, history=history)
+        history.append((question, answer.text))
+    assert figure in answer.text and cited_documents(answer) == {"hebin2026"}

@@ -26,7 +26,7 @@ from assistant.answer.terms import Term, coverage, is_action
 from assistant.answer.timeframe import Timeframe, When
 from assistant.chunking import split_clauses
 from assistant.citations import Citation, cite, merge_citations
-from assistant.corpus import Corpus, Paragraph
+from assistant.corpus import Corpus
 from assistant.figure_table import FigureFact, build_figure_table
 from assistant.figures import find_figures, number_tokens
 from assistant.index import ClauseMatrix
@@ -61,6 +61,7 @@ _ASKS_ACTION = re.compile(
     r"安排|目标|打算|举措|措施|任务|要做|怎么做|做什么|推进|部署|\b(?:plans? (?:to|for)|planning|targets?|arrangements?|measures|doing|do (?:about|with)|commits?|this year)\b",
     re.I,
 )
+_BODY = re.compile(r"正文|\b(?:main text|body of the (?:plan|report))\b", re.I)  # not the glossary
 _FULL_STOP = re.compile(r"[。!！?？]")
 _DATE = re.compile(r"(?:19|20)\d\d年|\d{1,2}月|年底|年内|年末|年初|上半年|下半年|季度|按期|当年|今年")
 _COUNTED_SLOGAN = re.compile(r"[“\"]([^”\"]*[一二两三四五六七八九十\d][^”\"]*)[”\"]")
@@ -149,6 +150,11 @@ class ExtractiveAnswerer:
         return {p.id: fold(p.text) for p in self.corpus.paragraphs}
 
     @cached_property
+    def _surroundings(self) -> dict[str, str]:
+        """Each paragraph's folded text with its section headings: where a field is named."""
+        return {p.id: fold(" ".join((*p.section_path, p.text))) for p in self.corpus.paragraphs}
+
+    @cached_property
     def _folded_documents(self) -> dict[str, str]:
         """Each document's folded paragraphs, one a line (a form never spans two), by document ID."""
         return {
@@ -204,6 +210,7 @@ class ExtractiveAnswerer:
         when: When = "",
         previous: frozenset[str] = frozenset(),
         asked: str = "",
+        area: Sequence[Term] = (),
     ) -> list[Candidate]:
         ranks: dict[int, int] = {}
         for rank, doc in enumerate(docs):
@@ -226,6 +233,8 @@ class ExtractiveAnswerer:
                 clause_form, sentence_form = _masked(clause_form, unasked), _masked(sentence_form, unasked)
             lexical = coverage(terms, clause_form)
             context = coverage(terms, sentence_form)
+            if area:  # "安全生产这块…": the field may be named by the paragraph or its section only
+                context = _coverage_within(terms, sentence_form, area, self._surroundings[pid])
             paragraph = coverage(terms, paragraph_form)
             score = (
                 -self.timeframe.penalty(pid, when)
@@ -319,6 +328,7 @@ class ExtractiveAnswerer:
             when=when,
             previous=frozenset(query.previous) if query.followup else frozenset(),
             asked=fold(query.text),
+            area=query.area,
         )
         if query.scope or not candidates:
             return self._refuse(query, candidates, docs, reason=query.scope or "topic")
@@ -339,7 +349,7 @@ class ExtractiveAnswerer:
             defined = self._definition(query, candidates)
             if defined:
                 return defined
-        if query.kind == "fact" and _ASKS_ACTION.search(query.text):
+        if (query.kind == "fact" and _ASKS_ACTION.search(query.text)) or _BODY.search(query.question):
             candidates = self._in_body(candidates)
             if not candidates:
                 return self._refuse(query, candidates, docs, reason="topic")
@@ -412,9 +422,6 @@ class ExtractiveAnswerer:
             return True
         document = self._folded_documents[pid.split("/")[0]]
         return not any(t.found_in(document) for t in main)
-
-    def _paragraphs_of(self, doc_id: str) -> tuple[Paragraph, ...]:
-        return next((d.paragraphs for d in self.corpus.documents if d.id == doc_id), ())
 
     def _in_body(self, candidates: list[Candidate]) -> list[Candidate]:
         """What the plan does about a term is in its body; the glossary only defines it ("What is
@@ -647,15 +654,8 @@ class ExtractiveAnswerer:
             pid = in_glossary[0].paragraph_id
         paragraph = self.corpus.paragraph(pid)
         definition = re.split(r"[:：]", paragraph.text, maxsplit=1)[-1].strip()
-        if not definition and (following := self._following(paragraph)) is not None:
-            pid, definition = following.id, following.text  # "3.“四好农村路”：" ends its line
         line = messages.definition_line(query.lang, paragraph.term or "", definition, pid)
         return _answer(query, line, [cite(self.corpus, pid, definition)])
-
-    def _following(self, paragraph: Paragraph) -> Paragraph | None:
-        paragraphs = self._paragraphs_of(paragraph.doc_id)
-        at = paragraphs.index(paragraph)
-        return paragraphs[at + 1] if at + 1 < len(paragraphs) else None
 
     # -- wording ------------------------------------------------------------------------------
 
@@ -789,12 +789,13 @@ MODIFIERS = ("人均", "单位")
 
 def _unasked_compounds(terms: Sequence[Term], asked: str) -> tuple[str, ...]:
     """The compounds of a modifier and a question's term that the question itself does not say."""
+    named = {form for term in terms for form in term.forms}  # "人均预期寿命" is asked as such
     return tuple(
         compound
         for term in terms
         for form in term.forms
         for modifier in MODIFIERS
-        if (compound := modifier + form) not in asked and modifier not in form
+        if (compound := modifier + form) not in asked and compound not in named and modifier not in form
     )
 
 
@@ -803,6 +804,20 @@ def _masked(text: str, compounds: Sequence[str]) -> str:
         if compound in text:
             text = text.replace(compound, "□")
     return text
+
+
+def _coverage_within(terms: Sequence[Term], sentence: str, area: Sequence[Term], around: str) -> float:
+    """The weighted share of terms in the sentence, the field's terms also in its surroundings."""
+    total = sum(t.weight for t in terms)
+    if not total:
+        return 0.0
+    found = sum(t.weight for t in terms if t.found_in(sentence) or (t in area and _names_field(t, around)))
+    return found / total
+
+
+def _names_field(term: Term, around: str) -> bool:
+    """A field is named by its words, or a long one by its head ("安全生产" by "抓牢安全防线")."""
+    return term.found_in(around) or any(len(f) >= 4 and f[:2] in around for f in term.forms)
 
 
 def _without_longer(text: str, term: Term, terms: Sequence[Term], question: str) -> str:

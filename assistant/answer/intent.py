@@ -44,7 +44,7 @@ _SPLIT_EN = re.compile(r",|;|\band\b|\bas well as\b", re.I)
 
 # Words that shape a question but name no topic; removed before topical matching.
 _QUESTION_WORDS_ZH = re.compile(
-    r"请问|请|问一下|我想知道|想知道|告诉我|由谁来|由谁|谁来|围绕|具体举措|举措|措施|点名了?|提到了?|提及|列出了?|部分|一般(?!公共)|通常|今年|2025年|二〇二五年|钟楼区?|全区|区里|政府|计划|工作安排|规划中|"
+    r"请问|请|问一下|我想知道|想知道|告诉我|由谁来|由谁|谁来|围绕|具体举措|举措|措施|点名了?|提到了?|提及|列出了?|部分|一般(?!公共)|通常|正文里?|今年|去年|前年|明年|上一?年|本年|(?:19|20)\d\d年|二〇二五年|钟楼区?|全区|区里|政府|计划|工作安排|规划中|"
     r"目标|任务|预期|指标|(?:多少|几)(?:场次|个|家|所|部|条|座|户|场|名|项)?|多大|是什么|什么|哪些|哪个|哪几个|哪|怎么样|如何|"
     r"打算|准备|要|将|会|能|吗|呢|吧|啊|呀|的|了|是|有|对吗|对不对|是不是|听说|据说|各|分别|具体|大概|大约|一共|总共|"
     r"[?？!！。,，、:：;；“”\"'‘’()（）\s]"
@@ -272,7 +272,8 @@ def analyse(text: str, history: Sequence[tuple[str, str]] = (), *, elliptical: b
         if kind == "fact" and not _asks_its_own(own):  # "那高企呢?" keeps the frame; "…提了什么?" asks a fact
             kind = question_kind(previous)
         frame = _QUESTION_FRAME_EN if is_english(previous) else _QUESTION_FRAME_ZH
-        asked = " ".join(frame.findall(previous.lower() if is_english(previous) else previous))
+        words = frame.findall(previous.lower() if is_english(previous) else previous)
+        asked = " ".join(w for w in words if w not in own)  # "增长了多少?" already asks 多少
         effective = f"{own} {asked}".strip()
     english = is_english(effective) or (followup and is_english(text))
     asserted = asserted_numbers(effective) if kind == "trap" else frozenset()

@@ -31,8 +31,6 @@ _MEASURE_WORDS = frozenset(
         "规模",
         "总量",
         "总额",
-        "增速",
-        "增幅",
         "比例",
         "金额",
         "总数",
@@ -42,6 +40,8 @@ _MEASURE_WORDS = frozenset(
         "方面",
         "内容",
         "项目",
+        "工程",  # "哪些重点道路工程?": the kind of thing listed, not what it is about
+        "重点",
         "工作",
         "具体",
         "分别",
