@@ -15,7 +15,7 @@ from typing import Literal
 
 from assistant.answer import intent as rules
 from assistant.answer.english import Lexicon
-from assistant.answer.terms import Term, TermExtractor
+from assistant.answer.terms import Term, TermExtractor, is_measure
 from assistant.citations import cited_ids
 from assistant.corpus import GLOSSARY_TITLE
 from assistant.question import Question
@@ -107,6 +107,9 @@ class Query:
     followup: bool = False
     area: tuple[Term, ...] = ()  # "安全生产这块…": a field, named by the paragraph or its section
     focus: tuple[Term, ...] = ()  # a follow-up's own subject ("那加装呢?" → 加装): its answer names it
+    claimed: tuple[
+        Term, ...
+    ] = ()  # what a statement asked back claims ("…合并吧?"): checked against the quote
     meta: Meta | None = None
     previous: tuple[str, ...] = ()  # paragraph IDs the last answer cited
     parts: tuple[Query, ...] = ()  # several questions in one message, each understood
@@ -237,6 +240,7 @@ class QueryStage:
             followup=intent.followup,
             area=self._area(effective, terms),
             focus=self._focus(own) if intent.followup else (),
+            claimed=self._claimed(effective, terms) if intent.kind == "fact" and rules.is_claim(own) else (),
             previous=previous,
             notes=question.notes,
         )
@@ -280,6 +284,22 @@ class QueryStage:
             return ()
         folded = fold(fields)
         return tuple(t for t in terms if any(form in folded for form in t.forms))
+
+    def _claimed(self, text: str, terms: Sequence[Term]) -> tuple[Term, ...]:
+        """The words a statement asked back stakes its claim on: its plan words, and the nouns and
+        adjectives the plan never uses ("全部对外开放吧?"); not places, times or verbs of its own."""
+        if is_english(text):
+            return ()  # English paraphrase is too loose to hold against the plan's words
+        places = "".join(self.profiles.places_in(text))
+        claimed = []
+        for word, flag in self.extractor.tagged(rules.strip_claim(text)):
+            word = fold(word.strip())
+            if len(word) < 2 or word in places or flag in _VERBS or flag.startswith(_NOT_CLAIMS):
+                continue
+            used = self.extractor.weight(word) < self.extractor.unseen_weight
+            if used or flag.startswith(("n", "a")):
+                claimed.append(Term((word,), self.extractor.weight(word)))
+        return tuple(claimed)
 
     def _focus(self, text: str) -> tuple[Term, ...]:
         """The terms a follow-up names of its own that the library uses: "那加装呢?" after a question
@@ -362,11 +382,19 @@ class QueryStage:
         """The most specific terms of a question: its rarest plan words."""
         lang = "en" if is_english(question) else "zh"
         asked = self.profiles.without_scope(rules.strip_followup(question))  # "那去年呢?" names none
-        terms = sorted(self._subject_terms(asked, lang), key=lambda t: -t.weight) if asked else []
+        found = self._subject_terms(asked, lang) if asked else ()
+        terms = sorted((t for t in found if not is_measure(t)), key=lambda t: -t.weight)
         return " ".join(t.forms[0] for t in terms[:2])
 
 
 _THIS_YEAR = re.compile(r"今年|本年|this year", re.I)
+# word classes a claim does not rest on: pronouns, adverbs, particles, numerals, times, places
+_NOT_CLAIMS = ("r", "d", "u", "y", "e", "o", "c", "p", "q", "m", "f", "t", "zg", "w")
+_VERBS = (
+    "v",
+    "vd",
+    "vi",
+)  # a claim's verb is often the asker's paraphrase ("争取" for 力争); its nouns are not
 _AREA = re.compile(
     r"(?:在|关于|至于)(?P<within>[\u4e00-\u9fff]{2,8}?)(?:上|方面|领域|这块)"
     r"|(?P<field>[\u4e00-\u9fffA-Za-z]{2,10}?)(?:这一?块|这方面|方面|领域|这边|那一?块)"
@@ -381,9 +409,14 @@ _INNER_QUOTE = re.compile(r"“([^“”]{2,12})”")
 def _answered_term(question: str, answer: str) -> str:
     """ "扩大哪个服务体系的覆盖面?" answered "…扩大“云上政务”服务体系…": "it" is then 云上政务, the
     named thing the answer gave and the question did not have."""
-    if not _ASKS_WHICH.search(question):
-        return ""
-    quotes = [m.group(1) for m in _INNER_QUOTE.finditer(answer.split("[", 1)[0])]
+    if not _ASKS_WHICH.search(question) or rules.question_kind(question) != "fact":
+        return ""  # "What's the planned scale?" asks a figure, not a named thing
+    quoted = answer.split("[", 1)[0]
+    quotes = [
+        m.group(1)
+        for m in _INNER_QUOTE.finditer(quoted)
+        if not quoted[: m.start()].rstrip().endswith(("—", "：", ":"))  # the answer's own quote marks
+    ]
     return next((q for q in quotes if q not in question and not cited_ids(q)), "")
 
 

@@ -298,3 +298,20 @@ def test_a_field_named_by_the_section_frames_the_question(assistant: Assistant) 
     """ "安全防线这块…": the field is the section's heading ("(一)抓牢安全防线"), not each sentence's."""
     answer = ask(assistant, "安全防线这块要抓好多少家工业企业?")
     assert "1300多家" in answer.text and not answer.abstained
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict", "quoted"),
+    [
+        ("要整建制合并南大街、荷花池两个中心吧?", "对。", "整建制合并南大街、荷花池中心"),
+        ("听说要建成“医养结合”服务中心吧?", "并非如此", "“医康养”服务中心"),  # the plan says 医康养
+        ("今年要挂牌“中国足球合作伙伴”,对吧?", "并非如此：计划原文没有说“足球”", "中国青训合作伙伴"),
+    ],
+)
+def test_a_statement_asked_back_is_checked_against_the_plans_sentence(
+    assistant: Assistant, question: str, verdict: str, quoted: str
+) -> None:
+    """No figure to compare: the claim's words are held against the sentence the plan has."""
+    answer = ask(assistant, question)
+    assert answer.text.startswith(verdict) and quoted in answer.text
+    assert_faithful(answer)

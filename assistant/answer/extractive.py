@@ -51,7 +51,6 @@ MAX_LEAD = 16  # a sentence this short, without a figure, heads the next one ("�
 WARM_FIGURES = 500  # up to this many figures, warm_up embeds their subjects (a library's wait until asked)
 W_SUBJECT = 1.0  # a figure whose own subject holds the question's terms beats its neighbours
 MAIN_SUBJECT_MARGIN = 1.0  # terms this close to the heaviest one are the question's main subject
-MIN_SUBJECT_SIMILARITY = 0.86  # e5 cosine, question vs a figure's subject, when no term of it matches
 RATE_UNITS = frozenset(["%", "个百分点", "位数"])  # a rate of change or a share, not a level
 COUNT_UNITS = frozenset(
     ["个", "家", "所", "部", "条", "座", "户", "项", "处", "场", "次", "名", "人", "场次"]
@@ -388,10 +387,20 @@ class ExtractiveAnswerer:
             return self._refuse(query, candidates, docs, reason="no-figure", cite_first=best)
         if not self._gives_attribute(query, span):
             return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
+        if query.claimed:  # "…两个中心合并吧?": does the plan's sentence bear the claim out?
+            return self._check_claim(query, span)
         spans = [span]
         if query.multi:
             spans += self._more_parts(query, spans, candidates)
         return self._quote(query, spans)
+
+    def _check_claim(self, query: Query, span: tuple[str, int, int]) -> Answer:
+        pid, a, b = span
+        quote = self._quote_text(pid, a, b)
+        said = fold(quote + (self.corpus.paragraph(pid).term or ""))  # a glossary item: its term too
+        unsaid = [t.forms[0] for t in query.claimed if not t.found_in(said)]
+        text = messages.claim_check(query.lang, unsaid, quote, pid)
+        return _answer(query, text, [cite(self.corpus, pid, quote)])
 
     def _qualitative_goal(self, query: Query, best: Candidate) -> Answer | None:
         """ "那一般公共预算收入呢?" after a figure: the plan's goal is words ("保持稳定增长"), which is
@@ -428,10 +437,10 @@ class ExtractiveAnswerer:
         the plan doing with QFLP funds?" is not answered by QFLP's definition)."""
         return [c for c in candidates if self.corpus.paragraph(c.paragraph_id).kind != "glossary"]
 
-    def _named_without_figure(self, query: Query, pid: str, fact: FigureFact) -> bool:
+    def _named_without_figure(self, query: Query, pid: str, fact: FigureFact, things: Sequence[Term]) -> bool:
         """Is the question's most specific term named in a clause of the sentence with no figure of
         its own? Then the sentence's figures are its neighbours' ("腾龙大道二期按期竣工,…,新增里程10公里")."""
-        top = max(query.terms, key=lambda t: t.weight)
+        top = max(things, key=lambda t: t.weight)
         text = self.corpus.paragraph(pid).text
         facts = self.figures.get(pid, [])
         start, end = fact.sentence
@@ -488,13 +497,12 @@ class ExtractiveAnswerer:
             in_sentence = [f for f in in_sentence if _measures(f.unit, query.measure)] or in_sentence
 
         asked = fold(query.text)
+        things = [t for t in query.terms if not is_action(t)] or list(query.terms)  # "新建" says no subject
 
         def fit(fact: FigureFact) -> tuple[float, float, float]:
             """(score, word coverage, e5 similarity) of a figure's subject against the question."""
             # its own clause's words count fully, a topic inherited from the sentence by half
-            words = coverage(query.terms, fold(fact.own_words())) + 0.5 * coverage(
-                query.terms, fold(fact.topic)
-            )
+            words = coverage(things, fold(fact.own_words())) + 0.5 * coverage(things, fold(fact.topic))
             similarity = float(self._figure_vector(fact) @ qvec)
             inside = 0.05 if a <= fact.figure.start < b else 0.0
             named = (
@@ -506,13 +514,9 @@ class ExtractiveAnswerer:
         ranked = sorted(in_sentence, key=lambda f: fits[id(f)][0], reverse=True)
         fresh = [f for f in ranked if not any(q_pid == pid and f.figure.text in q for q_pid, q in quoted)]
         best = (fresh or ranked)[0]  # an earlier part of the message already quoted the others
-        _, words, similarity = fits[id(best)]
-        if (
-            words == 0
-            and similarity < MIN_SUBJECT_SIMILARITY
-            and self._named_without_figure(query, pid, best)
-        ):
-            return None
+        _, words, _ = fits[id(best)]
+        if words == 0 and self._named_without_figure(query, pid, best, things):
+            return None  # the subject asked is named in the sentence, in a clause without a figure
         shared = [f for f in facts if f.statement == best.statement]
         resolved = best if len(shared) > 1 else None  # "省、市重大项目3个、7个": say which is whose
         figures_in_span = [f for f in facts if a <= f.figure.start < b]
@@ -800,9 +804,16 @@ def _unasked_compounds(terms: Sequence[Term], asked: str) -> tuple[str, ...]:
 
 
 def _masked(text: str, compounds: Sequence[str]) -> str:
+    """The text with these compounds blanked where they start a word ("企事业单位对外开放" is no
+    单位-compound: 单位 ends 企事业单位)."""
     for compound in compounds:
         if compound in text:
-            text = text.replace(compound, "□")
+            text = re.sub(
+                rf"(?<![\u4e00-\u9fff]){re.escape(compound)}|(?<=[全省市区县])"
+                rf"{re.escape(compound)}",
+                "□",
+                text,
+            )
     return text
 
 

@@ -107,6 +107,24 @@ def asks_quantity(text: str) -> bool:
     return bool((_QUANTITY_EN if is_english(text) else _QUANTITY_ZH).search(text))
 
 
+_CLAIM_ZH = re.compile(r"对吗|对吧|对不对|是不是|是吗|没错吧?|吧[?？]?$|听说|据说")
+_CLAIM_EN = re.compile(
+    r"\bright\?$|\bcorrect\?$|\bisn't it\?$|\bis that (?:right|true|so)\b|\bi heard\b", re.I
+)
+
+
+def is_claim(text: str) -> bool:
+    """A statement asked back for confirmation, with no figure in it ("…两个中心合并吧?"): the answer
+    says whether the plan's own sentence bears it out."""
+    pattern = _CLAIM_EN if is_english(text) else _CLAIM_ZH
+    return bool(pattern.search(text.strip())) and not asserted_numbers(text)
+
+
+def strip_claim(text: str) -> str:
+    """The statement without the words asking it back ("…合并吧?" → "…合并")."""
+    return _CLAIM_ZH.sub("", text.strip()).strip(" ,，。?？")
+
+
 def topic_of(text: str) -> str:
     """The topical words of a question (what remains when question words are removed)."""
     if is_english(text):

@@ -75,3 +75,19 @@ def judgement(lang: str, correct: bool, quote: str, paragraph_id: str, english_f
         return f"{verdict} The plan says {figures} — “{quote}” {cite_tag(paragraph_id)}"
     verdict = "对。" if correct else "不对。"
     return f"{verdict}计划原文是：“{quote}” {cite_tag(paragraph_id)}"
+
+
+def claim_check(lang: str, unsaid: Sequence[str], quote: str, paragraph_id: str) -> str:
+    """The answer to a statement asked back: borne out by the plan's sentence, or which of its
+    words the sentence does not say (the plan's sentence is then the answer)."""
+    if lang == "en":
+        if not unsaid:
+            return f"Yes. The plan says — “{quote}” {cite_tag(paragraph_id)}"
+        words = "”, “".join(unsaid)
+        return (
+            f"Not quite: the plan does not say “{words}” here. It says — “{quote}” {cite_tag(paragraph_id)}"
+        )
+    if not unsaid:
+        return f"对。计划原文是：“{quote}” {cite_tag(paragraph_id)}"
+    words = "”“".join(unsaid)
+    return f"并非如此：计划原文没有说“{words}”，原文是：“{quote}” {cite_tag(paragraph_id)}"

@@ -40,6 +40,9 @@ _MEASURE_WORDS = frozenset(
         "方面",
         "内容",
         "项目",
+        "全部",  # quantifiers: how much of it, not what
+        "所有",
+        "一律",
         "工程",  # "哪些重点道路工程?": the kind of thing listed, not what it is about
         "重点",
         "工作",
@@ -289,6 +292,11 @@ _ACTION_WORDS = frozenset(ACTIONS)
 def is_action(term: Term) -> bool:
     """A term that is only a verb of stating figures ("新建", "new" → 新增|新建), not a subject."""
     return all(form in _ACTION_WORDS for form in term.forms)
+
+
+def is_measure(term: Term) -> bool:
+    """A term that says how much is asked ("规模", "scale" → 规模), not of what."""
+    return all(form in _MEASURE_WORDS for form in term.forms)
 
 
 def coverage(terms: Sequence[Term], folded_text: str) -> float:
