@@ -46,8 +46,9 @@ _META: tuple[tuple[Meta, re.Pattern[str]], ...] = (
     (
         "section",
         re.compile(
-            r"哪(?:一|个)?(?:部分|章|节|块|方面|板块|个?标题|个?小标题)|标题(?:下|是)|which (?:part|section|chapter|heading)"
-            r"|what (?:part|section|heading)|under (?:which|what) (?:heading|title)",
+            r"哪(?:一|个)?(?:部分|章|节|块|方面|板块|个?标题|个?小标题)|标题(?:下|是)|在(?:文件|计划)(?:的)?哪"
+            r"|which (?:part|section|chapter|(?:sub-?)?heading)|what (?:part|section|(?:sub-?)?heading)"
+            r"|under (?:which|what) (?:(?:sub-?)?heading|title)|where (?:in the (?:document|plan|report)|is (?:that|it|this))",
             re.I,
         ),
     ),
@@ -55,7 +56,7 @@ _META: tuple[tuple[Meta, re.Pattern[str]], ...] = (
     (
         "original",
         re.compile(
-            r"原文(?:是)?怎么(?:说|写)|原话|原文呢|原文是什么|引用原文|exact (?:words|wording)|original (?:text|wording)"
+            r"原文.{0,6}?(?:怎么|咋|如何)(?:说|写|讲)|原句|原话|原文呢|原文是什么|引用原文|exact (?:words|wording)|original (?:text|wording)"
             r"|quote (?:it|that|this|the (?:line|sentence|passage|text))|word for word",
             re.I,
         ),
@@ -76,6 +77,7 @@ _META: tuple[tuple[Meta, re.Pattern[str]], ...] = (
         ),
     ),
 )
+_META_PATTERNS = dict(_META)
 _PRONOUN_ZH = re.compile(
     r"它们|它|其(?!中|他|余|实)|该项|这项|这个|那个|这件事|这方面|此项|这样的|这种|这类|此类"
 )
@@ -112,6 +114,7 @@ class Query:
     ] = ()  # what a statement asked back claims ("…合并吧?"): checked against the quote
     meta: Meta | None = None
     previous: tuple[str, ...] = ()  # paragraph IDs the last answer cited
+    locate: bool = False  # also asks where the plan says it ("哪一部分提到了云上政务?")
     parts: tuple[Query, ...] = ()  # several questions in one message, each understood
     notes: tuple[str, ...] = field(default=())
 
@@ -146,6 +149,11 @@ def _asks_about_more(text: str) -> bool:
     if is_english(text):
         return len(topic.split()) > MAX_META_TOPIC[1]
     return len(topic) > MAX_META_TOPIC[0]
+
+
+def asks_where(text: str) -> bool:
+    """ "Which heading mentions cloud government services?": where the plan says something."""
+    return any(_META_PATTERNS[name].search(text) for name in ("section", "paragraph"))
 
 
 def meta_of(text: str, history: Sequence[Turn]) -> Meta | None:
@@ -238,6 +246,7 @@ class QueryStage:
             scope=scope,
             docs=docs,
             followup=intent.followup,
+            locate=asks_where(own),
             area=self._area(effective, terms),
             focus=self._focus(own) if intent.followup else (),
             claimed=self._claimed(effective, terms) if intent.kind == "fact" and rules.is_claim(own) else (),

@@ -26,7 +26,7 @@ from assistant.answer.terms import Term, coverage, is_action
 from assistant.answer.timeframe import Timeframe, When
 from assistant.chunking import split_clauses
 from assistant.citations import Citation, cite, merge_citations
-from assistant.corpus import Corpus
+from assistant.corpus import Corpus, Paragraph
 from assistant.figure_table import FigureFact, build_figure_table
 from assistant.figures import find_figures, number_tokens
 from assistant.index import ClauseMatrix
@@ -260,6 +260,8 @@ class ExtractiveAnswerer:
             for part in query.parts or (query,):  # each part of "…多大?已经建成多少?" gets its own figure
                 parts.append(self._answer_one(part, timings, frozenset(quoted)))
                 quoted |= {(c.id, c.quote) for c in parts[-1].citations}
+        if query.locate and not query.meta:  # "哪一部分提到了X?": where, then what it says
+            parts = [self._located(query, a) for a in parts]
         timings["total"] = (time.perf_counter() - started) * 1000
         answered = [a for a in parts if not a.abstained] or parts[:1]
         return Answer(
@@ -723,6 +725,27 @@ class ExtractiveAnswerer:
         text = messages.not_found(query.lang, reason, [n.id for n in nearest], holdings)
         return _answer(query, text, nearest, abstained=True)
 
+    def _located(self, query: Query, answer: Answer) -> Answer:
+        """An answer with where its first quote is in the plan, first."""
+        if answer.abstained or not answer.citations:
+            return answer
+        where, cited = self._where(query, self.corpus.paragraph(answer.citations[0].id))
+        citations = merge_citations([*answer.citations, *(cite(self.corpus, p.id) for p in cited)])
+        return dataclass_replace(answer, text=f"{where}\n{answer.text}", citations=tuple(citations))
+
+    def _where(self, query: Query, paragraph: Paragraph) -> tuple[str, list[Paragraph]]:
+        """Where a paragraph is: its section and opening; for a glossary item, also the first body
+        paragraph that uses its term (the glossary explains what the body says)."""
+        cited = [paragraph]
+        if paragraph.kind == "glossary" and paragraph.term:
+            term = re.sub(r"[“”\"]", "", paragraph.term)
+            document = self.corpus.only(paragraph.doc_id).paragraphs
+            cited += [p for p in document if p.kind == "body" and term in p.text][:1]
+        text = "\n".join(
+            messages.located(query.lang, _section_of(self.corpus, p), p.id, _lead(p)) for p in cited
+        )
+        return text, cited
+
     # -- questions about the last answer -------------------------------------------------------
 
     def _about_last_answer(self, query: Query) -> Answer:
@@ -732,13 +755,7 @@ class ExtractiveAnswerer:
             return self._refuse(query, [], [], reason="topic")
         paragraph = self.corpus.paragraph(ids[0])
         if query.meta in ("section", "paragraph"):
-            cited = [paragraph]
-            if paragraph.kind == "glossary" and paragraph.term:  # the glossary explains a term the body uses
-                term = re.sub(r"[“”\"]", "", paragraph.term)
-                cited += [p for p in self.corpus.paragraphs if p.kind == "body" and term in p.text][:1]
-            text = "\n".join(
-                messages.located(query.lang, " › ".join(p.section_path) or p.section, p.id) for p in cited
-            )
+            text, cited = self._where(query, paragraph)
             return _answer(query, text, [cite(self.corpus, p.id) for p in cited])
         if query.meta in ("original", "more"):
             quote = paragraph.text.strip()
@@ -752,6 +769,28 @@ class ExtractiveAnswerer:
             dataclass_replace(query, kind=_kind_of(query), meta=None), {"retrieve": 0.0, "answer": 0.0}
         )
         return again
+
+
+MAX_LEAD_QUOTE = 40  # characters of a paragraph's opening shown with where it is
+
+
+def _section_of(corpus: Corpus, paragraph: Paragraph) -> str:
+    """The headings above a paragraph; "" before the first one (the document's title is not a part)."""
+    title = next((d.profile.title for d in corpus.documents if d.id == paragraph.doc_id), "")
+    path = [h for h in paragraph.section_path if h not in (title, paragraph.text)]
+    first = corpus.paragraph(f"{paragraph.doc_id}/p01") if f"{paragraph.doc_id}/p01" in corpus else None
+    return " › ".join(h for h in path if not (first and h == first.text))
+
+
+def _lead(paragraph: Paragraph) -> str:
+    """A paragraph's opening words, up to its first stop or MAX_LEAD_QUOTE characters (after its
+    subsection title, which the section already names)."""
+    text = paragraph.text
+    if paragraph.section_path and text.startswith(paragraph.section_path[-1]):
+        text = text[len(paragraph.section_path[-1]) :].lstrip("。.，, ") or paragraph.text
+    stop = re.search(r"[。；;:：]", text)
+    end = min(stop.start() if stop else len(text), MAX_LEAD_QUOTE)
+    return text[:end].strip()
 
 
 def _kind_of(query: Query) -> str:

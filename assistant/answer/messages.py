@@ -54,11 +54,14 @@ def resolution(lang: str, subject: str, figure: str) -> str:
     return f" (of these, {subject}: {figure})" if lang == "en" else f"（其中{subject}：{figure}）"
 
 
-def located(lang: str, section_path: str, paragraph_id: str) -> str:
-    """Where the last answer comes from: its part and section, and its paragraph ID."""
+def located(lang: str, section_path: str, paragraph_id: str, lead: str) -> str:
+    """Where the last answer comes from: its part and section (or, before the first heading, the
+    opening of the document), its paragraph ID, and how that paragraph begins."""
     if lang == "en":
-        return f"It is in {section_path}, paragraph {cite_tag(paragraph_id)}."
-    return f"出自「{section_path}」，段落 {cite_tag(paragraph_id)}。"
+        where = f"in {section_path}" if section_path else "in the opening part, before the first heading"
+        return f"It is {where}, paragraph {cite_tag(paragraph_id)}, which begins “{lead}”."
+    where = f"「{section_path}」" if section_path else "文件开头的总述部分（第一个标题之前）"
+    return f"出自{where}，段落 {cite_tag(paragraph_id)}，该段开头是：“{lead}”。"
 
 
 def definition_line(lang: str, term: str, definition: str, paragraph_id: str) -> str:
