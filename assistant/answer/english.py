@@ -27,7 +27,8 @@ def _stem(word: str) -> str:
 
 
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(_stem(w) for w in _WORD.findall(text.lower()))
+    """Stemmed words; a hyphen joins nothing ("urban-village" is "urban village", in the lexicon too)."""
+    return tuple(_stem(w) for w in _WORD.findall(text.lower().replace("-", " ")))
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ MIN_SIMILARITY_EN = 0.82  # an English question the lexicon cannot read must be 
 MAX_SPAN = 60  # longest quote built from a topical clause to its figure clause
 MAX_FACT_SPAN = 120  # longest quote of a fact: its clause and the rest of its sentence
 MAX_LEAD = 16  # a sentence this short, without a figure, heads the next one ("以破局思维推进商圈复兴。")
+PERIOD_LEAD = 30  # a paragraph opening "——这五年，…" speaks of the period throughout
 WARM_FIGURES = 500  # up to this many figures, warm_up embeds their subjects (a library's wait until asked)
 W_SUBJECT = 1.0  # a figure whose own subject holds the question's terms beats its neighbours
 MAIN_SUBJECT_MARGIN = 1.0  # terms this close to the heaviest one are the question's main subject
@@ -236,7 +237,7 @@ class ExtractiveAnswerer:
                 context = _coverage_within(terms, sentence_form, area, self._surroundings[pid])
             paragraph = coverage(terms, paragraph_form)
             score = (
-                -self.timeframe.penalty(pid, when)
+                -self.timeframe.penalty(pid, when, f"{paragraph_form[:PERIOD_LEAD]} {sentence_form}", asked)
                 + W_SIMILARITY * float(sim)
                 + W_LEXICAL * lexical
                 + W_CONTEXT * context
@@ -645,6 +646,8 @@ class ExtractiveAnswerer:
     def _glossary_match(self, query: Query) -> str | None:
         asked = fold(re.sub(r"[“”\"]", "", query.text))  # 轨道交通“四网融合” is the term 轨道交通四网融合
         for p in self.corpus.glossary():
+            if query.docs and p.doc_id not in query.docs:
+                continue  # another document's note explains its own words
             term = fold(re.sub(r"[“”\"]", "", p.term or ""))
             short = re.sub(r"(原则|机制|基金|服务)$", "", term)
             if term and (term in asked or (len(short) >= 3 and short in asked)):

@@ -19,7 +19,8 @@ _DEFINITION_ZH = re.compile(
     r"什么是|是什么意思|什么意思|啥意思|指什么|是指|含义|怎么理解|怎么回事|解释一下|定义|是啥"
 )
 _DEFINITION_EN = re.compile(
-    r"\bwhat (?:is|are|does)\b.*\b(?:mean|means|meaning|refer)|\bdefin|\bexplain|\bwhat is (?:the |a |an )?[\"“']"
+    r"\bwhat (?:is|are|does)\b.*\b(?:mean|means|meaning|refer|stand for|stands for)|\bdefin|\bexplain"
+    r"|\bwhat is (?:the |a |an )?[\"“']"
 )
 _FIGURE_ZH = re.compile(
     r"多少|几|多大|多高|多长|目标|指标|比重|占比|增长|增速|规模|数量|幅度|百分之|比例|排名|名次|达到"

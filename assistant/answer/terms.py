@@ -270,6 +270,7 @@ class TermExtractor:
         terms = [
             self._term((*(fold(t) for t in forms), *self._as_written(english))) for english, forms in phrases
         ]
+        terms = [t for t in terms if not is_measure(t)]  # "growth target": how much is asked, not of what
         translated = {word for english, _ in phrases for word in english.split()}
         for chinese in _CJK_RUN.findall(question):  # "a 'Renren canteen' (人人食堂)": the plan's own words
             terms += self.terms(chinese, "zh")

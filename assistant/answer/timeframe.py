@@ -22,7 +22,11 @@ W_REVIEW = 0.3  # a report's review of past years weighs less than its targets, 
 W_OTHER_YEAR = 1.0  # ... and much less when the question names a year: its own, or one it reviews
 _PAST = re.compile(r"过去一年|过去五年|去年|上年|回顾|\bin the past\b|\blast (?:year|five years)\b", re.I)
 _THIS_YEAR = re.compile(r"今年|本年|\bthis year\b", re.I)
-_PERIOD = re.compile(r"十([一二三四五])五|第十([一二三四五])个五年")  # "十四五": the plan period 2021–2025
+# "十四五", "第十四个五年", "the 14th Five-Year Plan": the plan period 2021–2025
+_PERIOD = re.compile(r"十([一二三四五])五|第十([一二三四五])个五年|\b1([1-5])th five[- ]year", re.I)
+# A statement about a whole period, not one year of it ("年均增长9%", "这五年", "累计")
+_OVER_PERIOD = re.compile(r"年均|五年|十[一二三四五]五|累计|\bper year\b|\bfive years\b", re.I)
+W_PERIOD = 0.5  # a period's statement weighs this much less when one year is asked ("2025年…增长了多少?")
 # Where a report turns from review to plan, most telling first ("十五五时期发展的总体要求" is not it)
 _TARGETS = (re.compile(r"主要预期目标"), re.compile(r"主要目标是"), re.compile(r"总体要求"))
 _REVIEWED = re.compile(r"回顾|过去一年|过去五年")  # a section heading that reviews
@@ -31,6 +35,8 @@ _YEAR = re.compile(r"((?:19|20)\d\d)年")
 
 def period_end(match: re.Match[str]) -> int:
     """The last year of a five-year plan period: 十四五 (the 14th) → 2025."""
+    if match.group(3):
+        return 2010 + 5 * (int(match.group(3)) - 1)
     return 2010 + 5 * "一二三四五".index(match.group(1) or match.group(2))
 
 
@@ -85,8 +91,8 @@ class Timeframe:
     def review(self) -> frozenset[str]:
         """Paragraphs that review the past: those in a section reviewing it; where the headings say
         no time, a report's part before its targets ("主要预期目标") when that part speaks of the
-        year before; and any paragraph naming an earlier year or "过去一年" (outside the sections
-        about the years ahead). A report's targets for its own year are elsewhere."""
+        year before; and any paragraph naming an earlier year or "过去一年" (in a section about the
+        years ahead too: such a paragraph is both). A report's targets for its own year are elsewhere."""
         past: set[str] = set()
         sections = self.sections
         for doc in self.corpus.documents:
@@ -101,8 +107,9 @@ class Timeframe:
                 if sections.get(p.id) == "past":
                     past.add(p.id)
                     continue
+                # ... also in a section about the years ahead: "“十四五”时期…从29.6件增加到65件"
                 earlier = year is not None and any(y < year for y in _years_named(p.text))
-                if sections.get(p.id) != "ahead" and (earlier or _PAST.search(p.text)):
+                if earlier or _PAST.search(p.text):
                     past.add(p.id)
         return frozenset(past)
 
@@ -170,8 +177,12 @@ class Timeframe:
         reviewing = paragraph_id.split("/")[0] in self._reviewing
         return when == "past" and reviewing and paragraph_id not in self.review
 
-    def penalty(self, paragraph_id: str, when: When) -> float:
-        """How much less a paragraph's clause weighs for the year asked."""
+    def penalty(self, paragraph_id: str, when: When, sentence: str = "", question: str = "") -> float:
+        """How much less a paragraph's clause weighs for the year asked; a sentence about a whole
+        period weighs less when the question asks one year of it."""
+        period = W_PERIOD * bool(
+            when == "past" and _OVER_PERIOD.search(sentence) and not _OVER_PERIOD.search(question)
+        )
         if when:
-            return W_OTHER_YEAR * self.other_year(paragraph_id, when)
+            return W_OTHER_YEAR * self.other_year(paragraph_id, when) + period
         return W_REVIEW * (paragraph_id in self.review)
