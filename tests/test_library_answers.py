@@ -18,8 +18,10 @@ from assistant.library import add_document
 REPORT = """2026年河滨区政府工作报告
 一、2025年工作回顾
 过去一年，全区地区生产总值达到1200亿元、增长5.2%，城镇调查失业率5.1%，新增绿地30公顷。
-人均地区生产总值突破12万元。
+人均地区生产总值突破12万元，规上工业增加值增长7.5%。
+——这五年，全区规上工业增加值年均增长8%，累计新增绿地120公顷。
 二、“十五五”时期主要目标
+“十四五”时期，全区发明专利拥有量从800件增加到1500件。
 “十五五”时期发展的总体要求是稳中求进。全区地区生产总值年均增长5.5%左右。
 三、2026年重点工作
 今年经济社会发展的主要预期目标是：地区生产总值增长6%左右，一般公共预算收入增长3%。
@@ -34,7 +36,7 @@ def library(tmp_path_factory: pytest.TempPathFactory, assistant: Assistant) -> I
     shutil.copytree(REPO_ROOT / "corpus", corpus)
     report = root / "hebin.txt"
     report.write_text(REPORT, encoding="utf-8")
-    add_document(corpus, report, {"id": "hebin2026", "place": "河滨区", "year": 2026})
+    add_document(corpus, report, {"id": "hebin2026", "place": "河滨区", "place_en": "Hebin", "year": 2026})
     library = Assistant(Settings(corpus_dir=corpus, data_dir=root / "data"), embeddings=assistant.embeddings)
     library.ingest()
     yield library
@@ -55,6 +57,9 @@ def cited_documents(answer: Answer) -> set[str]:
         ("河滨区2025年地区生产总值增速是多少?", "5.2%", "hebin2026"),  # the rate, not the level
         ("河滨区“十五五”时期地区生产总值年均增长多少?", "5.5%左右", "hebin2026"),  # the years ahead
         ("河滨区2026年全年计划开工多少个重点项目?", "20个以上", "hebin2026"),  # not the report's title
+        ("河滨区2025年规上工业增加值增长了多少?", "7.5%", "hebin2026"),  # the year, not the five years' 年均
+        ("河滨区“十四五”时期发明专利拥有量从多少件增加到多少件?", "从800件增加到1500件", "hebin2026"),
+        ("How much did Hebin's GDP grow in 2025?", "5.2%", "hebin2026"),
     ],
 )
 def test_a_question_is_answered_from_the_document_it_is_about(
@@ -71,6 +76,7 @@ def test_a_question_is_answered_from_the_document_it_is_about(
         ("河滨区2026年城镇调查失业率目标是多少?", "没有给出"),  # only the 2025 review gives a rate
         ("What's Beijing's 2026 target for new urban jobs?", "no plan for 北京"),
         ("河滨区2023年新增绿地多少?", "没有所问年份"),  # a year no document speaks of
+        ("What growth target has Hebin set for actual use of foreign investment in 2026?", "does not say"),
     ],
 )
 def test_what_the_library_does_not_say_is_refused(library: Assistant, question: str, says: str) -> None:

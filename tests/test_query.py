@@ -273,3 +273,21 @@ def test_a_capitalised_question_word_before_city_is_not_a_place() -> None:
 def test_it_after_a_which_question_is_the_thing_the_answer_named(assistant: Assistant) -> None:
     asked = ("提到要扩大哪个服务体系的覆盖面?", "计划原文：“…扩大“云上政务”服务体系覆盖面…” [zl2025/p22]")
     assert "云上政务" in assistant.understand("名词解释对它是怎么定义的?", [asked]).text
+
+
+def test_a_hyphenated_english_word_is_read_as_its_words(assistant: Assistant) -> None:
+    """ "urban-village" is the lexicon's "urban village" (城中村), not an unknown word."""
+    terms = assistant.understand("Which urban-village sites are being renewed?").terms
+    assert any("城中村" in t.forms for t in terms)
+
+
+def test_what_a_term_stands_for_asks_its_definition() -> None:
+    assert rules.question_kind('What does "QFLP" stand for?') == "definition"
+
+
+def test_english_words_for_how_much_are_not_what_is_asked_about(assistant: Assistant) -> None:
+    """ "growth target" asks how much; the subject is what is left (else any target answers)."""
+    forms = {
+        f for t in assistant.understand("What growth target is set for rooftop solar?").terms for f in t.forms
+    }
+    assert "屋顶光伏" in forms and not forms & {"目标", "增长"}

@@ -33,6 +33,8 @@ def timeframe(tmp_path: Path) -> Timeframe:
         ("河滨区2026年新增绿地目标?", "own"),
         ("今年新增多少绿地?", "own"),
         ("新增多少绿地?", ""),
+        ("What had GDP reached by the end of the 14th Five-Year Plan?", "past"),
+        ("“十五五”时期新增绿地年均多少?", "ahead"),
     ],
 )
 def test_when_a_question_asks_about(timeframe: Timeframe, question: str, when: str) -> None:
