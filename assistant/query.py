@@ -81,11 +81,13 @@ _META_PATTERNS = dict(_META)
 _PRONOUN_ZH = re.compile(
     r"它们|它|其(?!中|他|余|实)|该项|这项|这个|那个|这件事|这方面|此项|这样的|这种|这类|此类"
 )
-_PRONOUN_EN = re.compile(r"\b(?:it|its|this|that|they|them|these|those)\b", re.I)
+_PRONOUN_EN = re.compile(r"\b(?:it|its|this|that|they|them|these|those|one)\b(?! of\b)", re.I)
 # "它说的“两大市场”", "the settlement it mentions": the pronoun is the document, not the last subject
 _DOCUMENT_PRONOUN_ZH = re.compile(r"(?:它|其)(?:说|提到|提出|讲|写|列|点名)|(?:它|其)(?:里|中)(?:面|的)")
 _DOCUMENT_PRONOUN_EN = re.compile(
-    r"\b(?:it|they)\s+(?:mentions?|says?|lists?|names?|talks? about|refers? to|describes?|calls?)\b", re.I
+    r"\b(?:it|they)\s+(?:mentions?|says?|lists?|names?|talks? about|refers? to|describes?|calls?"
+    r"|wants?|plans?|aims?|intends?|expects?|hopes?|lays? out)\b",
+    re.I,
 )
 
 
@@ -109,9 +111,8 @@ class Query:
     followup: bool = False
     area: tuple[Term, ...] = ()  # "安全生产这块…": a field, named by the paragraph or its section
     focus: tuple[Term, ...] = ()  # a follow-up's own subject ("那加装呢?" → 加装): its answer names it
-    claimed: tuple[
-        Term, ...
-    ] = ()  # what a statement asked back claims ("…合并吧?"): checked against the quote
+    claimed: tuple[Term, ...] = ()  # a claim asked back ("…合并吧?"): its words, held against the quote
+    claim_topic: tuple[Term, ...] = ()  # what the claim is about ("灯具城…"): on topic when the plan names it
     meta: Meta | None = None
     previous: tuple[str, ...] = ()  # paragraph IDs the last answer cited
     locate: bool = False  # also asks where the plan says it ("哪一部分提到了云上政务?")
@@ -250,6 +251,7 @@ class QueryStage:
             area=self._area(effective, terms),
             focus=self._focus(own) if intent.followup else (),
             claimed=self._claimed(effective, terms) if intent.kind == "fact" and rules.is_claim(own) else (),
+            claim_topic=self._claim_topic(effective) if intent.kind == "fact" and rules.is_claim(own) else (),
             previous=previous,
             notes=question.notes,
         )
@@ -303,12 +305,19 @@ class QueryStage:
         claimed = []
         for word, flag in self.extractor.tagged(rules.strip_claim(text)):
             word = fold(word.strip())
-            if len(word) < 2 or word in places or flag in _VERBS or flag.startswith(_NOT_CLAIMS):
+            if len(word) < 2 or word in places or flag.startswith(_NOT_CLAIMS):
                 continue
             used = self.extractor.weight(word) < self.extractor.unseen_weight
-            if used or flag.startswith(("n", "a")):
-                claimed.append(Term((word,), self.extractor.weight(word)))
+            if (flag in _VERBS and used) or word in _FRAMING:
+                continue  # a verb the plan uses elsewhere is likely the asker's paraphrase ("争取")
+            claimed.append(Term((word,), self.extractor.weight(word), absent=not used))
         return tuple(claimed)
+
+    def _claim_topic(self, text: str) -> tuple[Term, ...]:
+        """What a claim is about: its words before the verb that makes it ("灯具城是打算整体搬迁出去吧?"
+        is about 灯具城); the rest is what may be false."""
+        head = _CLAIM_VERB.split(rules.strip_claim(text), maxsplit=1)[0]
+        return tuple(t for t in self._subject_terms(head, "zh") if not t.absent) if head.strip() else ()
 
     def _focus(self, text: str) -> tuple[Term, ...]:
         """The terms a follow-up names of its own that the library uses: "那加装呢?" after a question
@@ -379,8 +388,8 @@ class QueryStage:
         )
         if not subject:
             return text
-        if english:
-            return f"{text} ({subject})"
+        if english:  # beside the pronoun: "…, right?" still ends the question, "Is it…" still opens it
+            return f"{text[: pronoun.end()]} ({subject}){text[pronoun.end() :]}"
         return text[: pronoun.start()] + subject + text[pronoun.end() :]
 
     def _ends_with_subject(self, text: str) -> bool:
@@ -399,6 +408,10 @@ class QueryStage:
 _THIS_YEAR = re.compile(r"今年|本年|this year", re.I)
 # word classes a claim does not rest on: pronouns, adverbs, particles, numerals, times, places
 _NOT_CLAIMS = ("r", "d", "u", "y", "e", "o", "c", "p", "q", "m", "f", "t", "zg", "w")
+_FRAMING = frozenset(
+    {"打算", "准备", "计划", "要求", "听说", "据说", "出去", "起来", "下来"}
+)  # how, not what
+_CLAIM_VERB = re.compile(r"是|要|将|会|打算|准备|计划|已经")
 _VERBS = (
     "v",
     "vd",

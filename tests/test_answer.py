@@ -306,6 +306,11 @@ def test_a_field_named_by_the_section_frames_the_question(assistant: Assistant) 
         ("要整建制合并南大街、荷花池两个中心吧?", "对。", "整建制合并南大街、荷花池中心"),
         ("听说要建成“医养结合”服务中心吧?", "并非如此", "“医康养”服务中心"),  # the plan says 医康养
         ("今年要挂牌“中国足球合作伙伴”,对吧?", "并非如此：计划原文没有说“足球”", "中国青训合作伙伴"),
+        (
+            "听说要取消送戏下乡?",
+            "并非如此：计划原文没有说“取消”",
+            "组织送戏下乡",
+        ),  # a verb the plan never uses
     ],
 )
 def test_a_statement_asked_back_is_checked_against_the_plans_sentence(

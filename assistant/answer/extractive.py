@@ -356,7 +356,15 @@ class ExtractiveAnswerer:
             if not candidates:
                 return self._refuse(query, candidates, docs, reason="topic")
         best = candidates[0]
-        if not self._on_topic(query, terms, candidates):
+        # a claim's words the plan never uses are what may be false ("…整体搬迁出去吧?"), not its topic
+        if query.claimed:  # a claim's words the plan never uses may be what is false ("…搬迁出去吧?")
+            topical = query.claim_topic or [t for t in terms if not t.absent] or list(terms)
+            on_topic = (
+                max(coverage(topical, self._match_forms[c.row][1]) for c in candidates[:10]) >= MIN_COVERAGE
+            )
+        else:
+            on_topic = self._on_topic(query, terms, candidates)
+        if not on_topic:
             return self._refuse(query, candidates, docs, reason="topic")
         if query.kind in ("figure", "trap") and query.attribute not in ("date", "list", "phrasing"):
             if when:  # "2025年…是多少?" of a 2026 report: only its review's figures answer

@@ -40,6 +40,10 @@ _MEASURE_WORDS = frozenset(
         "方面",
         "内容",
         "项目",
+        "片区",  # "哪些片区", "which areas": the kind of place asked for, not which
+        "区域",
+        "地方",
+        "地点",
         "全部",  # quantifiers: how much of it, not what
         "所有",
         "一律",
@@ -109,6 +113,7 @@ class Term:
 
     forms: tuple[str, ...]
     weight: float
+    absent: bool = False  # the library never uses any of its forms ("搬迁", "5G基站")
 
     def found_in(self, folded_text: str) -> bool:
         return any(form in folded_text for form in self.forms)
@@ -200,7 +205,9 @@ class TermExtractor:
     def _term(self, forms: Sequence[str]) -> Term:
         forms = tuple(dict.fromkeys(f for f in forms if f))
         seen = [self.weight(f) for f in forms if self.weight(f) < self.unseen_weight]
-        return Term(forms, min(seen) if seen else ABSENT_SHARE * self.unseen_weight)
+        if seen:
+            return Term(forms, min(seen))
+        return Term(forms, ABSENT_SHARE * self.unseen_weight, absent=True)
 
     def terms(self, question: str, lang: str) -> list[Term]:
         if lang == "en":
@@ -229,7 +236,7 @@ class TermExtractor:
                 if self.weight(word) >= self.unseen_weight and not flag.startswith(_CONTENT_TAGS):
                     # an everyday word the plan never uses ("涨", "多出来") is a way of asking,
                     # not an absent topic: only absent nouns ("5G基站") weigh as absent
-                    term = Term(term.forms, term.weight * EVERYDAY_SHARE)
+                    term = Term(term.forms, term.weight * EVERYDAY_SHARE, absent=True)
                 terms.append(term)
         if not terms and len(covered.strip()) == 1 and "\u4e00" <= covered.strip() <= "\u9fff":
             terms.append(self._term((covered.strip(),)))  # "水呢?": a one-character subject, alone
@@ -283,7 +290,7 @@ class TermExtractor:
             if self.weight(word) < self.unseen_weight:
                 terms.append(self._term((word,)))
             elif len(word) > 2 and not self._lexicon.translate_terms(word):
-                unknown.append(Term((word,), UNKNOWN_EN_WEIGHT))
+                unknown.append(Term((word,), UNKNOWN_EN_WEIGHT, absent=True))
         return _unique(terms if terms else unknown)
 
 
