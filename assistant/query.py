@@ -419,7 +419,7 @@ _VERBS = (
 )  # a claim's verb is often the asker's paraphrase ("争取" for 力争); its nouns are not
 _AREA = re.compile(
     r"(?:在|关于|至于)(?P<within>[\u4e00-\u9fff]{2,8}?)(?:上|方面|领域|这块)"
-    r"|(?P<field>[\u4e00-\u9fffA-Za-z]{2,10}?)(?:这一?块|这方面|方面|领域|这边|那一?块)"
+    r"|(?P<field>[\u4e00-\u9fffA-Za-z“”]{2,14}?)(?:这一?块|这方面|方面|领域|这边|那一?块|(?:里|中)(?:讲|说|提)到?的)"
 )
 _DEFINED = re.compile(r"(?:名词解释 — |glossary defines )“?(?P<term>[^：:“”]+)")
 

@@ -320,3 +320,9 @@ def test_a_statement_asked_back_is_checked_against_the_plans_sentence(
     answer = ask(assistant, question)
     assert answer.text.startswith(verdict) and quoted in answer.text
     assert_faithful(answer)
+
+
+def test_what_a_question_says_it_is_inside_of_only_frames_it(assistant: Assistant) -> None:
+    """ "“两湖”创新先行区里提到的“两大市场”": the 两湖 clause is where to look, 两大市场 what to quote."""
+    answer = ask(assistant, "“两湖”创新先行区里提到的“两大市场”是哪两个?")
+    assert "凌家塘市场" in answer.text and "灯具城" in answer.text

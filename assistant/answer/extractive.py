@@ -225,13 +225,14 @@ class ExtractiveAnswerer:
         sims = self.clauses.vectors[rows] @ qvec
         out = []
         unasked = _unasked_compounds(terms, asked)
+        own_terms = [t for t in terms if t not in area] or list(terms)
         for row, sim in zip(rows, sims, strict=True):
             pid = self.clauses.paragraph_ids[row]
             a, b = self.clauses.spans[row]
             clause_form, sentence_form, paragraph_form, units = self._match_forms[row]
             if unasked:  # "人均地区生产总值" does not name the 地区生产总值 asked about
                 clause_form, sentence_form = _masked(clause_form, unasked), _masked(sentence_form, unasked)
-            lexical = coverage(terms, clause_form)
+            lexical = coverage(own_terms, clause_form)  # a field says where, not what: not in the clause
             context = coverage(terms, sentence_form)
             if area:  # "安全生产这块…": the field may be named by the paragraph or its section only
                 context = _coverage_within(terms, sentence_form, area, self._surroundings[pid])
@@ -541,9 +542,10 @@ class ExtractiveAnswerer:
         if query.lang == "en" and not terms:
             return candidates[0].similarity >= MIN_SIMILARITY_EN
         if query.multi:
-            sentences = dict.fromkeys((c.paragraph_id, c.sentence) for c in candidates[:10])
-            joined = " ".join(fold(self._text(pid, span)) for pid, span in list(sentences)[:3])
-            return coverage(terms, joined) >= MIN_COVERAGE
+            sentences = list(dict.fromkeys((c.paragraph_id, c.sentence) for c in candidates[:10]))[:3]
+            joined = " ".join(fold(self._text(pid, span)) for pid, span in sentences)
+            around = " ".join(self._surroundings[pid] for pid, _ in sentences)
+            return _coverage_within(terms, joined, query.area, around) >= MIN_COVERAGE
         return max(c.context for c in candidates[:10]) >= MIN_COVERAGE
 
     def _figure_answer(self, query: Query, candidates: Sequence[Candidate]) -> tuple[str, int, int] | None:
