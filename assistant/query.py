@@ -79,7 +79,7 @@ _META: tuple[tuple[Meta, re.Pattern[str]], ...] = (
 )
 _META_PATTERNS = dict(_META)
 _PRONOUN_ZH = re.compile(
-    r"它们|它|其(?!中|他|余|实)|该项|这项|这个|那个|这件事|这方面|此项|这样的|这种|这类|此类"
+    r"它们|它|其(?!中|他|余|实)|该项|这项|这个|那个|这件事|这方面|此项|这样的|这种|这类|此类|这些|那些"
 )
 _PRONOUN_EN = re.compile(r"\b(?:it|its|this|that|they|them|these|those|one)\b(?! of\b)", re.I)
 # "它说的“两大市场”", "the settlement it mentions": the pronoun is the document, not the last subject
@@ -401,7 +401,8 @@ class QueryStage:
         lang = "en" if is_english(question) else "zh"
         asked = self.profiles.without_scope(rules.strip_followup(question))  # "那去年呢?" names none
         found = self._subject_terms(asked, lang) if asked else ()
-        terms = sorted((t for t in found if not is_measure(t)), key=lambda t: -t.weight)
+        # a measure ("规模") says how much, a word the library never uses ("定下来") names nothing
+        terms = sorted((t for t in found if not is_measure(t) and not t.absent), key=lambda t: -t.weight)
         return " ".join(t.forms[0] for t in terms[:2])
 
 

@@ -42,6 +42,8 @@ def test_a_conversation_holds_together(assistant: Assistant) -> None:
         ("算力中心计划规模多大?", "已经建成多少?", "430PB"),
         ("既有住宅电梯加装多少部?", "那更新改造呢?", "40部"),  # the follow-up's own word decides
         ("今年新增多少绿地?", "这写在哪个标题下面?", "功能品质融合蝶变"),
+        ("算力中心计划规模多大?", "How much of it has been built so far?", "430PB"),  # reached, not planned
+        ("今年民生实事候选项目梳理了几个?", "这些项目要经过什么程序?", "票决"),  # 这些 is the last subject
     ],
 )
 def test_a_follow_up_leans_on_the_turn_before(
@@ -77,3 +79,9 @@ def test_chat_reports_a_bad_line_and_goes_on(assistant: Assistant) -> None:
     run_chat(assistant, io.StringIO("/show zl2025/p99\n今年新增多少绿地?\n"), stdout, as_json=True)
     error, green = (json.loads(line) for line in stdout.getvalue().splitlines())
     assert "zl2025/p99" in error["error"] and "10公顷" in green["text"]
+
+
+def test_asking_where_things_stand_now_is_not_answered_with_a_target(assistant: Assistant) -> None:
+    """ "目前排第几?" after the target "力争跻身…前20名": a plan states targets, not the present."""
+    later = _converse(assistant, ["经开区在全省开发区排名上有什么目标?", "那它目前在省里排第几名?"])[1]
+    assert later.startswith("计划中没有提到这一点") and "20名" not in later.split("最接近的段落")[0]

@@ -61,6 +61,8 @@ _ASKS_ACTION = re.compile(
     r"安排|目标|打算|举措|措施|任务|要做|怎么做|做什么|推进|部署|\b(?:plans? (?:to|for)|planning|targets?|arrangements?|measures|doing|do (?:about|with)|commits?|this year)\b",
     re.I,
 )
+# A figure stated as reached ("已建成430PB", "累计…"), not as a target or what a year adds
+_ACHIEVED = re.compile(r"已|累计|现有|目前|存量")
 _BODY = re.compile(r"正文|\b(?:main text|body of the (?:plan|report))\b", re.I)  # not the glossary
 _FULL_STOP = re.compile(r"[。!！?？]")
 _DATE = re.compile(r"(?:19|20)\d\d年|\d{1,2}月|年底|年内|年末|年初|上半年|下半年|季度|按期|当年|今年")
@@ -499,9 +501,12 @@ class ExtractiveAnswerer:
         if query.focus:  # "那加装呢?": 加装's figure, not the 更新改造 beside it
             named = [f for f in in_sentence if any(t.found_in(fold(f.describes())) for t in query.focus)]
             in_sentence = named or in_sentence
-        if query.measure == "stock":  # "累计装机现在有多少?": a year's 新增 is not the total so far
+        if query.measure == "stock":  # "累计装机现在有多少?": only a figure stated as reached answers
             in_sentence = [
-                f for f in in_sentence if not _adds(f) and coverage(query.terms, fold(f.describes())) > 0
+                f
+                for f in in_sentence
+                if _ACHIEVED.search(self._text(pid, f.statement))
+                and coverage(query.terms, fold(f.describes())) > 0
             ]
             if not in_sentence:
                 return None
@@ -903,11 +908,6 @@ def _without_longer(text: str, term: Term, terms: Sequence[Term], question: str)
     for compound in compounds:
         text = text.replace(compound, " ")
     return text
-
-
-def _adds(fact: FigureFact) -> bool:
-    """Does a figure say what is added ("新增屋顶光伏装机容量20兆瓦"), not how much there is?"""
-    return fact.action.startswith("新") or fact.subject.startswith("新增")
 
 
 def _measures(unit: str, measure: str) -> bool:

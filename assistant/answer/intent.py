@@ -225,10 +225,12 @@ _ASKED_RATE_EN = re.compile(
 )
 _ASKED_LEVEL_ZH = re.compile(r"总量|总额|总规模|规模多大|多少(?:万亿|亿)")
 _ASKED_LEVEL_EN = re.compile(r"\b(?:total|volume)\b|\bhow (?:big|large)\b", re.I)
-# A stock is asked for ("累计装机现在有多少?", "how many so far"): what a year adds (新增) does not answer
-_ASKED_STOCK_ZH = re.compile(r"累计|现有|存量|目前有|现在有|已有|总共有|一共有")
+# A stock is asked for ("累计装机现在有多少?", "目前排第几?", "how many so far"): only a figure stated as
+# reached answers, not a target or what a year adds (新增)
+_ASKED_STOCK_ZH = re.compile(r"累计|存量|目前(?!计划|打算|准备)|现在有|当前|已有")
 _ASKED_STOCK_EN = re.compile(
-    r"\b(?:cumulative|so far|in total|currently|existing|already (?:has|have))\b", re.I
+    r"\b(?:cumulative|so far|to date|currently|right now|at present|already (?:has|have))\b",
+    re.I,
 )
 _ASKED_SHARE = re.compile(r"比重|占比|比例|率|百分|\b(?:share|percent|percentage|proportion|ratio)\b", re.I)
 Measure = Literal["rate", "level", "stock", ""]
