@@ -107,6 +107,10 @@ FIGURE_PATTERN = re.compile(
 )
 
 
+# A year named in a text ("2025年", "in 2025"); "2000户" and "2025%" are figures, not years
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年|(?![\d\u4e00-\u9fff%.]))")
+
+
 @dataclass(frozen=True)
 class Figure:
     """A figure found in a text: ``text`` is the exact substring, qualifier included."""

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 
 from assistant.corpus import Corpus
+from assistant.figures import YEAR
 from assistant.profile import PROVINCES, DocumentProfile
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年|\b|[^\d])")
 _PERIOD = re.compile(r"十[一二三四五]五")  # a five-year plan period, "十四五"
 _GONE = "\x00"  # where a place was taken out of a question
 _THIS_YEAR = re.compile(r"今年|本年|\bthis year\b", re.I)
@@ -225,7 +225,7 @@ class Profiles:
                 return f"place:{place}", ()
         named_place = bool(named)
         docs = named or {p.id for p in self.documents}
-        years = {int(y) for y in _YEAR.findall(text)}
+        years = {int(y) for y in YEAR.findall(text)}
         if years:
             with_year = {p.id for p in self.documents if p.year in years}
             if named_place:  # "安徽省2025年GDP": a 2026 report reviews the years it names

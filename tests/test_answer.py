@@ -326,3 +326,18 @@ def test_what_a_question_says_it_is_inside_of_only_frames_it(assistant: Assistan
     """ "“两湖”创新先行区里提到的“两大市场”": the 两湖 clause is where to look, 两大市场 what to quote."""
     answer = ask(assistant, "“两湖”创新先行区里提到的“两大市场”是哪两个?")
     assert "凌家塘市场" in answer.text and "灯具城" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict", "quoted"),
+    [
+        ("瓶装液化气改造目标是2000户对吧?", "不对", "1000户"),  # 2000户 is a figure, not the year 2000
+        ("“三公”经费今年要压减10%,对吧?", "不对：计划没有给出这个数字", "严控“三公”经费"),  # no figure at all
+    ],
+)
+def test_a_claimed_figure_is_judged_even_when_it_looks_like_a_year_or_the_plan_has_none(
+    assistant: Assistant, question: str, verdict: str, quoted: str
+) -> None:
+    answer = ask(assistant, question)
+    assert answer.text.startswith(verdict) and quoted in answer.text and not answer.abstained
+    assert_faithful(answer)

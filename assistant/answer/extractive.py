@@ -379,6 +379,15 @@ class ExtractiveAnswerer:
             owned = self._own_subject(query, chosen, qvec, quoted) if chosen else None
             if owned is None and (qualitative := self._qualitative_goal(query, best)):
                 return qualitative
+            if chosen is None and query.kind == "trap" and self._names_main_subject(query, best.paragraph_id):
+                # "“三公”经费要减少10%，对吧?": the plan's sentence gives no figure; it is the answer
+                span = self._fact_span(best)
+                quote = self._quote_text(*span)
+                return _answer(
+                    query,
+                    messages.no_such_figure(query.lang, quote, span[0]),
+                    [cite(self.corpus, span[0], quote)],
+                )
             if chosen is None:
                 return self._refuse(query, candidates, docs, reason="no-figure", cite_first=best)
             if owned is None:  # the sentence's figures are other items': the plan gives none for this

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.figures import find_figures, number_tokens
+from assistant.figures import YEAR, find_figures, number_tokens
 from assistant.text import fold, is_english
 
 Kind = Literal["figure", "definition", "trap", "fact"]
@@ -60,7 +60,6 @@ _QUESTION_WORDS_EN = re.compile(
     r"at|as|or|from|into|should|be|being|been|brought|bring|so|any|all|each|per|our|their|they|we|you|i|"
     r"cent|percentage|level|amount|figure|size|scale|capacity|value|some|mean|means|meaning)\b|[?!.,;:\"'“”]"
 )
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:年|\b)")
 
 
 @dataclass(frozen=True)
@@ -180,8 +179,9 @@ def split_questions(text: str) -> list[str]:
 
 
 def asserted_numbers(text: str) -> frozenset[str]:
-    """Numbers a question states, years excluded ("绿地20公顷对吗" → {"20"})."""
-    return frozenset(n for n in number_tokens(text) if not _YEAR.fullmatch(n) and not _YEAR.match(n + "年"))
+    """Numbers a question states, years excluded ("绿地20公顷对吗" → {"20"}; "2000户" is no year)."""
+    years = set(YEAR.findall(text))
+    return frozenset(n for n in number_tokens(text) if n not in years)
 
 
 _ASKED_UNIT_ZH = re.compile(

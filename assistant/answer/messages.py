@@ -94,3 +94,10 @@ def claim_check(lang: str, unsaid: Sequence[str], quote: str, paragraph_id: str)
         return f"对。计划原文是：“{quote}” {cite_tag(paragraph_id)}"
     words = "”“".join(unsaid)
     return f"并非如此：计划原文没有说“{words}”，原文是：“{quote}” {cite_tag(paragraph_id)}"
+
+
+def no_such_figure(lang: str, quote: str, paragraph_id: str) -> str:
+    """A figure claimed where the plan's sentence gives none ("…减少10%，对吧?")."""
+    if lang == "en":
+        return f"No: the plan gives no such figure. It says — “{quote}” {cite_tag(paragraph_id)}"
+    return f"不对：计划没有给出这个数字，原文是：“{quote}” {cite_tag(paragraph_id)}"

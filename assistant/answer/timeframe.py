@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Literal
 
 from assistant.corpus import Corpus
+from assistant.figures import YEAR
 
 When = Literal["past", "own", "ahead", ""]
 
@@ -157,7 +158,7 @@ class Timeframe:
         ("“十五五”时期", "到2030年"); "" when the question names none."""
         years = {d.profile.year for d in self.corpus.documents if d.id in docs} - {None}
         latest = max(years, default=None)
-        asked = {int(y) for y in re.findall(r"(?:19|20)\d\d", text)}
+        asked = {int(y) for y in YEAR.findall(text)}
         asked |= {period_end(m) for m in _PERIOD.finditer(text)}
         if _PAST.search(text) or (latest and any(y < latest for y in asked)):
             return "past"
