@@ -232,6 +232,8 @@ class QueryStage:
         effective = self._carry_scope(effective, own, frames)
         terms = self._subject_terms(effective, intent.lang)
         scope, docs = self.profiles.scope(effective)
+        if scope and not docs:  # refused for a place or year the library lacks: the nearest paragraphs
+            docs = (self.profiles.default,)  # shown come from the document it answers by default
         return Query(
             question=question.text,
             text=effective,

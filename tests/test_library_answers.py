@@ -108,3 +108,12 @@ def test_a_follow_up_keeps_the_place_and_year_of_the_conversation(
         answer = library.ask(question, history=history)
         history.append((question, answer.text))
     assert figure in answer.text and cited_documents(answer) == {"hebin2026"}
+
+
+@pytest.mark.parametrize("question", ["天宁区今年新增多少绿地?", "2024年新增绿地多少?"])
+def test_a_refusal_for_a_place_or_year_the_library_lacks_shows_the_default_documents_paragraphs(
+    library: Assistant, question: str
+) -> None:
+    """Nearest paragraphs of another report would look like an answer from it."""
+    answer = library.ask(question)
+    assert answer.abstained and cited_documents(answer) == {"zl2025"}
