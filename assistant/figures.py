@@ -109,6 +109,7 @@ FIGURE_PATTERN = re.compile(
 
 # A year named in a text ("2025年", "in 2025"); "2000户" and "2025%" are figures, not years
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年|(?![\d\u4e00-\u9fff%.]))")
+THIS_YEAR = re.compile(r"今年|本年|\bthis year\b", re.I)  # a document's own year, named relatively
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from assistant.answer.english import Lexicon
 from assistant.answer.terms import Term, TermExtractor, is_measure
 from assistant.citations import cited_ids
 from assistant.corpus import GLOSSARY_TITLE
+from assistant.figures import THIS_YEAR
 from assistant.question import Question
 from assistant.scope import RELATIVE_YEAR, Profiles
 from assistant.text import fold, is_english
@@ -231,6 +232,7 @@ class QueryStage:
             effective = f"{effective} {shift.group(0)}"  # "那去年呢?": keep the shift visible to scoping
         effective = self._carry_scope(effective, own, frames)
         terms = self._subject_terms(effective, intent.lang)
+        claim = intent.kind == "fact" and rules.is_claim(own)
         scope, docs = self.profiles.scope(effective)
         if scope and not docs:  # refused for a place or year the library lacks: the nearest paragraphs
             docs = (self.profiles.default,)  # shown come from the document it answers by default
@@ -252,8 +254,8 @@ class QueryStage:
             locate=asks_where(own),
             area=self._area(effective, terms),
             focus=self._focus(own) if intent.followup else (),
-            claimed=self._claimed(effective, terms) if intent.kind == "fact" and rules.is_claim(own) else (),
-            claim_topic=self._claim_topic(effective) if intent.kind == "fact" and rules.is_claim(own) else (),
+            claimed=self._claimed(effective, terms) if claim else (),
+            claim_topic=self._claim_topic(effective) if claim else (),
             previous=previous,
             notes=question.notes,
         )
@@ -263,14 +265,14 @@ class QueryStage:
         last time ("安徽省2025年粮食产量?" then "增长了多少?": Anhui's 2025 still)."""
         places, times = self.profiles.scope_words(own)
         held_places, held_times = self._scope_state(frames)
-        carried = [w for w in (held_places if not places else []) + (held_times if not times else [])]
-        carried = [word for word in carried if word not in effective]
+        held = (held_places if not places else []) + (held_times if not times else [])
+        carried = [word for word in held if word not in effective]
         if not carried:
             return effective
         scope, docs = self.profiles.scope(" ".join([effective, *carried]))
         own_years = {f"{self.profiles.get(d).year}年" for d in docs}
         if (scope, docs) == self.profiles.scope(effective) and all(
-            w in own_years or w in held_places or _THIS_YEAR.fullmatch(w) for w in carried
+            w in own_years or w in held_places or THIS_YEAR.fullmatch(w) for w in carried
         ):
             return effective  # nothing moves: the same documents, their own year
         return " ".join([effective, *carried])
@@ -326,11 +328,7 @@ class QueryStage:
         about 电梯更新改造 asks about 加装, and an answer without it answers the last question again."""
         own = rules.strip_followup(text)
         lang = "en" if is_english(own) else "zh"
-        return tuple(
-            t
-            for t in self._subject_terms(own, lang)
-            if any(self.extractor.weight(f) < self.extractor.unseen_weight for f in t.forms)
-        )
+        return tuple(t for t in self._subject_terms(own, lang) if not t.absent)
 
     def _subject_terms(self, text: str, lang: str) -> tuple[Term, ...]:
         """The question's terms without those naming a document or its parts ("work plan" →
@@ -408,18 +406,13 @@ class QueryStage:
         return " ".join(t.forms[0] for t in terms[:2])
 
 
-_THIS_YEAR = re.compile(r"今年|本年|this year", re.I)
-# word classes a claim does not rest on: pronouns, adverbs, particles, numerals, times, places
+# word classes a claim does not rest on: pronouns, adverbs, particles, numerals, times
 _NOT_CLAIMS = ("r", "d", "u", "y", "e", "o", "c", "p", "q", "m", "f", "t", "zg", "w")
-_FRAMING = frozenset(
-    {"打算", "准备", "计划", "要求", "听说", "据说", "出去", "起来", "下来"}
-)  # how, not what
+# words that say how a claim is put, not what it claims
+_FRAMING = frozenset({"打算", "准备", "计划", "要求", "听说", "据说", "出去", "起来", "下来"})
 _CLAIM_VERB = re.compile(r"是|要|将|会|打算|准备|计划|已经")
-_VERBS = (
-    "v",
-    "vd",
-    "vi",
-)  # a claim's verb is often the asker's paraphrase ("争取" for 力争); its nouns are not
+# a claim's verb is often the asker's paraphrase ("争取" for 力争); its nouns are not
+_VERBS = ("v", "vd", "vi")
 _AREA = re.compile(
     r"(?:在|关于|至于)(?P<within>[\u4e00-\u9fff]{2,8}?)(?:上|方面|领域|这块)"
     r"|(?P<field>[\u4e00-\u9fffA-Za-z“”]{2,14}?)(?:这一?块|这方面|方面|领域|这边|那一?块|(?:里|中)(?:讲|说|提)到?的)"

@@ -11,12 +11,11 @@ import re
 from dataclasses import dataclass
 
 from assistant.corpus import Corpus
-from assistant.figures import YEAR
+from assistant.figures import THIS_YEAR, YEAR
 from assistant.profile import PROVINCES, DocumentProfile
 
 _PERIOD = re.compile(r"十[一二三四五]五")  # a five-year plan period, "十四五"
 _GONE = "\x00"  # where a place was taken out of a question
-_THIS_YEAR = re.compile(r"今年|本年|\bthis year\b", re.I)
 _YEAR_MENTION = re.compile(r"(?<!\d)(?:in )?(?:19|20)\d\d(?:年|\b)(?!\d)")
 RELATIVE_YEAR = re.compile(  # "那去年呢?": a year named by its distance from this one
     r"去年|前年|明年|后年|上一年|前一年|上年度|往年|year before|previous year|prior year|last year|next year|the year after",
@@ -189,7 +188,7 @@ class Profiles:
 
     def scope_words(self, text: str) -> tuple[list[str], list[str]]:
         """The places and the times a question names ("安徽省", "2025年", "去年", "十四五")."""
-        times = [m.group(0).strip() for m in _YEAR_MENTION.finditer(text)] + _THIS_YEAR.findall(text)
+        times = [m.group(0).strip() for m in _YEAR_MENTION.finditer(text)] + THIS_YEAR.findall(text)
         times += [m.group(0) for m in RELATIVE_YEAR.finditer(text)] + _PERIOD.findall(text)
         return self.places_in(text), times
 

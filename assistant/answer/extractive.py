@@ -240,7 +240,7 @@ class ExtractiveAnswerer:
                 context = _coverage_within(terms, sentence_form, area, self._surroundings[pid])
             paragraph = coverage(terms, paragraph_form)
             score = (
-                -self.timeframe.penalty(pid, when, f"{paragraph_form[:PERIOD_LEAD]} {sentence_form}", asked)
+                -self.timeframe.penalty(pid, when, _period_text(paragraph_form, sentence_form, when), asked)
                 + W_SIMILARITY * float(sim)
                 + W_LEXICAL * lexical
                 + W_CONTEXT * context
@@ -359,7 +359,6 @@ class ExtractiveAnswerer:
             if not candidates:
                 return self._refuse(query, candidates, docs, reason="topic")
         best = candidates[0]
-        # a claim's words the plan never uses are what may be false ("…整体搬迁出去吧?"), not its topic
         if query.claimed:  # a claim's words the plan never uses may be what is false ("…搬迁出去吧?")
             topical = query.claim_topic or [t for t in terms if not t.absent] or list(terms)
             on_topic = (
@@ -569,10 +568,7 @@ class ExtractiveAnswerer:
         if units and units <= COUNT_UNITS:
             units = frozenset({"个"})  # "多少座公厕" when the plan counts 公厕 in 个: any count will do
         stating = [c for c in candidates if c.states(units) and c.score >= topical.score - FIGURE_MARGIN]
-        if query.measure in (
-            "rate",
-            "level",
-        ):  # "GDP总量是多少?": a clause stating only a rate does not answer
+        if query.measure in ("rate", "level"):  # "GDP总量是多少?": a clause with only a rate is no level
             stating = [c for c in stating if any(_measures(u, query.measure) for u in c.units)] or stating
         if stating and stating[0].lexical >= topical.lexical - 0.01:
             return self._span(stating[0])
@@ -917,6 +913,12 @@ def _without_longer(text: str, term: Term, terms: Sequence[Term], question: str)
     for compound in compounds:
         text = text.replace(compound, " ")
     return text
+
+
+def _period_text(paragraph: str, sentence: str, when: When) -> str:
+    """What may say a clause is about a whole period: its sentence and its paragraph's opening
+    ("——这五年，…"); only a question about the past reads it."""
+    return f"{paragraph[:PERIOD_LEAD]} {sentence}" if when == "past" else ""
 
 
 def _measures(unit: str, measure: str) -> bool:

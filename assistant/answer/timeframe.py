@@ -15,14 +15,13 @@ from functools import cached_property
 from typing import Literal
 
 from assistant.corpus import Corpus
-from assistant.figures import YEAR
+from assistant.figures import THIS_YEAR, YEAR
 
 When = Literal["past", "own", "ahead", ""]
 
 W_REVIEW = 0.3  # a report's review of past years weighs less than its targets, unless a past year is asked
 W_OTHER_YEAR = 1.0  # ... and much less when the question names a year: its own, or one it reviews
 _PAST = re.compile(r"过去一年|过去五年|去年|上年|回顾|\bin the past\b|\blast (?:year|five years)\b", re.I)
-_THIS_YEAR = re.compile(r"今年|本年|\bthis year\b", re.I)
 # "十四五", "第十四个五年", "the 14th Five-Year Plan": the plan period 2021–2025
 _PERIOD = re.compile(r"十([一二三四五])五|第十([一二三四五])个五年|\b1([1-5])th five[- ]year", re.I)
 # A statement about a whole period, not one year of it ("年均增长9%", "这五年", "累计")
@@ -47,7 +46,7 @@ def _years_named(text: str) -> list[int]:
 
 
 def _names_own_year(text: str, year: int) -> bool:
-    return f"{year}年" in text or bool(_THIS_YEAR.search(text))
+    return f"{year}年" in text or bool(THIS_YEAR.search(text))
 
 
 def _looks_ahead(text: str, year: int) -> bool:
@@ -162,7 +161,7 @@ class Timeframe:
         asked |= {period_end(m) for m in _PERIOD.finditer(text)}
         if _PAST.search(text) or (latest and any(y < latest for y in asked)):
             return "past"
-        if _THIS_YEAR.search(text) or (latest and latest in asked):
+        if THIS_YEAR.search(text) or (latest and latest in asked):
             return "own"
         if latest and asked and all(y > latest for y in asked):
             return "ahead"
