@@ -33,6 +33,8 @@ Meta = Literal["section", "paragraph", "original", "more", "english", "again"]
 _DATE_ZH = re.compile(r"哪一?年|何时|什么时候|几月|哪个月|哪一天|何年|完工时间|时间节点|截止")
 _DATE_EN = re.compile(r"\bwhen\b|\bwhich year\b|\bwhat year\b|\bby when\b|\bwhat date\b|\bdeadline\b", re.I)
 _RANK = re.compile(r"排名|名次|前几|第几|\brank", re.I)
+# in a term, the attribute asked ("开发区排名", "a specific percentage" → 比重), not the subject
+_ATTRIBUTE_WORD = re.compile(r"排名|名次|时间|年份|日期|比重|占比")
 _LIST_ZH = re.compile(r"哪些|哪几|哪[两二三四五六七八九十]|分别是|分别指|都有|包括什么|包含|有几类")
 _LIST_EN = re.compile(
     r"\bwhich (?:two|three|four|five|ones)\b|\bwhat are the (?:names|members|items|parts)\b|\blist\b|\bwhat (?:exactly )?makes? up\b|\bname the\b",
@@ -47,8 +49,8 @@ _META: tuple[tuple[Meta, re.Pattern[str]], ...] = (
     (
         "section",
         re.compile(
-            r"哪(?:一|个)?(?:部分|章|节|块|方面|板块|个?标题|个?小标题)|标题(?:下|是)|在(?:文件|计划)(?:的)?哪"
-            r"|which (?:part|section|chapter|(?:sub-?)?heading)|what (?:part|section|(?:sub-?)?heading)"
+            r"哪(?:一|个)?(?:小|大)?(?:部分|章|节|块|方面|板块|个?标题|个?小标题)|标题(?:下|是)|在(?:文件|计划)(?:的)?哪"
+            r"|(?:which|what) (?:[\w-]+ ){0,2}(?:part|section|chapter|(?:sub-?)?heading)\b"
             r"|under (?:which|what) (?:(?:sub-?)?heading|title)|where (?:in the (?:document|plan|report)|is (?:that|it|this))",
             re.I,
         ),
@@ -58,6 +60,7 @@ _META: tuple[tuple[Meta, re.Pattern[str]], ...] = (
         "original",
         re.compile(
             r"原文.{0,6}?(?:怎么|咋|如何)(?:说|写|讲)|原句|原话|原文呢|原文是什么|引用原文|exact (?:words|wording)|original (?:text|wording)"
+            r"|原文.{0,6}?(?:发|给|贴|引|列)|(?:发|给|贴|引|看看?)(?:一下|我)?.{0,3}原文|引(?:一下|用)?(?:那|这)(?:句|段|条)"
             r"|quote (?:it|that|this|the (?:line|sentence|passage|text))|word for word",
             re.I,
         ),
@@ -79,6 +82,13 @@ _META: tuple[tuple[Meta, re.Pattern[str]], ...] = (
     ),
 )
 _META_PATTERNS = dict(_META)
+# "So this falls under the old-town section, right?", "这个属于老城区部分吗?": where the last answer is,
+# asked back; the words naming the section are no new subject
+_SECTION_CLAIM = re.compile(
+    r"属于.{0,8}(?:部分|板块|章节|一节)|在.{0,8}(?:部分|板块|章节)(?:下面|里)?吗"
+    r"|(?:falls?|is|comes?|belongs?) (?:under|in|to) the [\w\- ]{1,30}(?:section|part|chapter|heading)\b",
+    re.I,
+)
 _PRONOUN_ZH = re.compile(
     r"它们|它|其(?!中|他|余|实)|该项|这项|这个|那个|这件事|这方面|此项|这样的|这种|这类|此类|这些|那些"
 )
@@ -116,6 +126,7 @@ class Query:
     claim_topic: tuple[Term, ...] = ()  # what the claim is about ("灯具城…"): on topic when the plan names it
     meta: Meta | None = None
     previous: tuple[str, ...] = ()  # paragraph IDs the last answer cited
+    last_answer: str = ""  # a question about the last answer: that answer's text (its quotes)
     locate: bool = False  # also asks where the plan says it ("哪一部分提到了云上政务?")
     parts: tuple[Query, ...] = ()  # several questions in one message, each understood
     notes: tuple[str, ...] = field(default=())
@@ -162,6 +173,8 @@ def meta_of(text: str, history: Sequence[Turn]) -> Meta | None:
     """A question about the last answer itself ("哪一部分提出的?", "say more")."""
     if not history or not cited_ids(history[-1][1]):
         return None
+    if _SECTION_CLAIM.search(text):
+        return "section"
     if _asks_about_more(text):  # a long question about something else that happens to say "which part"
         return None
     return next((name for name, pattern in _META if pattern.search(text)), None)
@@ -214,11 +227,13 @@ class QueryStage:
                 terms=base.terms if base else (),
                 retrieval=base.retrieval if base else text,
                 meta=meta,
+                claimed=self._section_claimed(text, lang) if meta == "section" else (),
                 previous=previous,
+                last_answer=history[-1][1],
                 notes=question.notes,
             )
         own = text  # the follow-up's own words, before the conversation completes them
-        text = self._resolve_reference(text, history)
+        text, referent = self._resolve_reference(text, history)
         frames = self._frames(history)
         # "已经建成多少?", "上海呢?", "那去年呢?": a place or a time is no subject of its own
         elliptical = bool(frames) and self._names_no_subject(self.profiles.without_scope(text))
@@ -232,6 +247,8 @@ class QueryStage:
             effective = f"{effective} {shift.group(0)}"  # "那去年呢?": keep the shift visible to scoping
         effective = self._carry_scope(effective, own, frames)
         terms = self._subject_terms(effective, intent.lang)
+        # "How many measures did it roll out?": "it" stood for the last subject; "measures" decides
+        focus = self._focus(own) if intent.followup or referent else ()
         claim = intent.kind == "fact" and rules.is_claim(own)
         scope, docs = self.profiles.scope(effective)
         if scope and not docs:  # refused for a place or year the library lacks: the nearest paragraphs
@@ -252,13 +269,19 @@ class QueryStage:
             docs=docs,
             followup=intent.followup,
             locate=asks_where(own),
-            area=self._area(effective, terms),
-            focus=self._focus(own) if intent.followup else (),
+            area=self._area(effective, terms) + self._referent_area(referent, terms, focus),
+            focus=focus,
             claimed=self._claimed(effective, terms) if claim else (),
             claim_topic=self._claim_topic(effective) if claim else (),
             previous=previous,
             notes=question.notes,
         )
+
+    def _section_claimed(self, text: str, lang: str) -> tuple[Term, ...]:
+        """ "这个属于老城区部分吗?": the words naming the section claimed (老城区), held against where
+        the last answer really is."""
+        claim = _SECTION_CLAIM.search(text)
+        return tuple(self.extractor.terms(claim.group(0), lang)) if claim else ()
 
     def _carry_scope(self, effective: str, own: str, frames: Sequence[Turn]) -> str:
         """A follow-up naming no place is still about the last place named, and naming no time, the
@@ -328,15 +351,20 @@ class QueryStage:
         about 电梯更新改造 asks about 加装, and an answer without it answers the last question again."""
         own = rules.strip_followup(text)
         lang = "en" if is_english(own) else "zh"
-        return tuple(t for t in self._subject_terms(own, lang) if not t.absent)
+        return tuple(
+            t
+            for t in self._subject_terms(own, lang, keep_names=False)
+            if not t.absent and not _ATTRIBUTE_WORD.fullmatch(t.forms[0])
+        )
 
-    def _subject_terms(self, text: str, lang: str) -> tuple[Term, ...]:
+    def _subject_terms(self, text: str, lang: str, keep_names: bool = True) -> tuple[Term, ...]:
         """The question's terms without those naming a document or its parts ("work plan" →
-        工作安排, 名词解释): they say where to look, not what about. Kept if nothing else is left."""
-        terms = tuple(self.extractor.terms(text, lang))
+        工作安排, 名词解释, "规划里"): they say where to look, not what about. Kept if nothing else is
+        left, unless ``keep_names`` is off."""
+        terms = tuple(self.extractor.terms(_IN_THE_DOCUMENT.sub(" ", text), lang))
         names = [fold(p.title) for p in self.profiles.documents] + [GLOSSARY_TITLE]
         subjects = tuple(t for t in terms if not all(any(f in n for n in names) for f in t.forms))
-        return subjects or terms
+        return subjects or (terms if keep_names else ())
 
     def _names_no_subject(self, text: str) -> bool:
         """ "已经建成多少?": only verbs and question words, nothing the question is about."""
@@ -366,17 +394,18 @@ class QueryStage:
         """History without the turns that asked about an answer (they frame nothing)."""
         return [t for n, t in enumerate(history) if meta_of(t[0], history[:n]) is None]
 
-    def _resolve_reference(self, text: str, history: Sequence[Turn]) -> str:
-        """ "今年对它有什么安排?" → 它 replaced by what the last turn was about."""
+    def _resolve_reference(self, text: str, history: Sequence[Turn]) -> tuple[str, str]:
+        """ "今年对它有什么安排?" → 它 replaced by what the last turn was about; also that referent
+        ("" when nothing was replaced)."""
         frames = self._frames(history)
         if not frames:
-            return text
+            return text, ""
         english = is_english(text)
         if (_DOCUMENT_PRONOUN_EN if english else _DOCUMENT_PRONOUN_ZH).search(text):
-            return text
+            return text, ""
         pronoun = (_PRONOUN_EN if english else _PRONOUN_ZH).search(text)
         if pronoun is None or (not english and self._ends_with_subject(text[: pronoun.start()])):
-            return text  # "公益讲座这类活动呢?": the pronoun points at the words before it
+            return text, ""  # "公益讲座这类活动呢?": the pronoun points at the words before it
         # the last turn that named something: "它一般由谁来办?" names nothing, the turn before did
         subject = next(
             (
@@ -387,10 +416,19 @@ class QueryStage:
             "",
         )
         if not subject:
-            return text
+            return text, ""
         if english:  # beside the pronoun: "…, right?" still ends the question, "Is it…" still opens it
-            return f"{text[: pronoun.end()]} ({subject}){text[pronoun.end() :]}"
-        return text[: pronoun.start()] + subject + text[pronoun.end() :]
+            return f"{text[: pronoun.end()]} ({subject}){text[pronoun.end() :]}", subject
+        return text[: pronoun.start()] + subject + text[pronoun.end() :], subject
+
+    @staticmethod
+    def _referent_area(referent: str, terms: Sequence[Term], focus: Sequence[Term]) -> tuple[Term, ...]:
+        """ "它的数字经济产业规模…?" (它 = 经开区): when the follow-up names its own subject, the
+        referent is the field it is asked in, which the paragraph or its section may name."""
+        if not referent or not focus:
+            return ()
+        folded = fold(referent)
+        return tuple(t for t in terms if t not in focus and any(form in folded for form in t.forms))
 
     def _ends_with_subject(self, text: str) -> bool:
         words = [(w, f) for w, f in self.extractor.tagged(text) if w.strip()]
@@ -402,10 +440,20 @@ class QueryStage:
         asked = self.profiles.without_scope(rules.strip_followup(question))  # "那去年呢?" names none
         found = self._subject_terms(asked, lang) if asked else ()
         # a measure ("规模") says how much, a word the library never uses ("定下来") names nothing
-        terms = sorted((t for t in found if not is_measure(t) and not t.absent), key=lambda t: -t.weight)
+        # nor is what was asked of it ("开发区排名": 排名 is the attribute, the subject is 开发区)
+        terms = sorted(
+            (
+                t
+                for t in found
+                if not is_measure(t) and not t.absent and not _ATTRIBUTE_WORD.search(t.forms[0])
+            ),
+            key=lambda t: -t.weight,
+        )
         return " ".join(t.forms[0] for t in terms[:2])
 
 
+# "规划里", "计划中", "文件上": where to look (the document), not what about
+_IN_THE_DOCUMENT = re.compile(r"(?:规划|计划|文件|报告|工作安排|安排|原文|正文)(?:里|中|上)(?:面)?")
 # word classes a claim does not rest on: pronouns, adverbs, particles, numerals, times
 _NOT_CLAIMS = ("r", "d", "u", "y", "e", "o", "c", "p", "q", "m", "f", "t", "zg", "w")
 # words that say how a claim is put, not what it claims

@@ -44,6 +44,21 @@ def test_a_conversation_holds_together(assistant: Assistant) -> None:
         ("今年新增多少绿地?", "这写在哪个标题下面?", "功能品质融合蝶变"),
         ("算力中心计划规模多大?", "How much of it has been built so far?", "430PB"),  # reached, not planned
         ("今年民生实事候选项目梳理了几个?", "这些项目要经过什么程序?", "票决"),  # 这些 is the last subject
+        # the passage's own run-in heading, inside the numbered section's paragraph
+        ("今年新增多少绿地?", "这在哪个小节?", "“提升城市品质”一节"),
+        (
+            "How many public toilets will be built or renovated?",
+            "Which chapter is that under?",
+            "完善城市功能",
+        ),
+        ("今年新增多少绿地?", "把那句原文给我看看", "新增绿地10公顷。完成既有住宅"),  # the whole paragraph
+        # "it" is the last subject, but the follow-up's own noun decides which of its figures
+        (
+            "How many member units form the business service alliance?",
+            "And how many measures did it launch?",
+            "43条",
+        ),
+        ("经开区在省级开发区中排名目标是多少?", "它的数字经济产业规模要增长多少?", "2位数增长"),
     ],
 )
 def test_a_follow_up_leans_on_the_turn_before(
@@ -85,3 +100,18 @@ def test_asking_where_things_stand_now_is_not_answered_with_a_target(assistant: 
     """ "目前排第几?" after the target "力争跻身…前20名": a plan states targets, not the present."""
     later = _converse(assistant, ["经开区在全省开发区排名上有什么目标?", "那它目前在省里排第几名?"])[1]
     assert later.startswith("计划中没有提到这一点") and "20名" not in later.split("最接近的段落")[0]
+
+
+@pytest.mark.parametrize(
+    ("claim", "verdict"),
+    [
+        ("这个属于老城区部分吗?", "不是。"),
+        ("So that falls under the old-town section, right?", "No. "),
+        ("这个属于功能品质融合蝶变部分吗?", "是的。"),
+    ],
+)
+def test_a_claim_about_where_the_last_answer_is_is_judged(
+    assistant: Assistant, claim: str, verdict: str
+) -> None:
+    answer = _converse(assistant, ["今年新增多少绿地?", claim])[1]
+    assert answer.startswith(verdict) and "功能品质融合蝶变" in answer and "[zl2025/p12]" in answer

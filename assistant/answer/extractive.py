@@ -18,7 +18,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 
-from assistant.answer import messages
+from assistant.answer import location, messages
 from assistant.answer.english import figure_in_english
 from assistant.answer.intent import asks_quantity, asserted_numbers
 from assistant.answer.result import Answer
@@ -347,9 +347,9 @@ class ExtractiveAnswerer:
                 for level in (0, 1)  # its clause names it, else its sentence
             ]
             focused = focused[0] or focused[1]
-            if not focused:
+            if not focused and query.followup:  # "那加装呢?" with nothing on 加装: the plan does not say
                 return self._refuse(query, candidates, docs, reason="topic")
-            candidates = focused
+            candidates = focused or candidates  # "How many measures did it roll out?": measures first
         if query.kind == "definition" or (query.kind == "fact" and self._asks_about_term(query)):
             defined = self._definition(query, candidates)
             if defined:
@@ -752,20 +752,29 @@ class ExtractiveAnswerer:
         """An answer with where its first quote is in the plan, first."""
         if answer.abstained or not answer.citations:
             return answer
-        where, cited = self._where(query, self.corpus.paragraph(answer.citations[0].id))
+        first = answer.citations[0]
+        where, cited = self._where(query, self.corpus.paragraph(first.id), first.quote)
         citations = merge_citations([*answer.citations, *(cite(self.corpus, p.id) for p in cited)])
         return dataclass_replace(answer, text=f"{where}\n{answer.text}", citations=tuple(citations))
 
-    def _where(self, query: Query, paragraph: Paragraph) -> tuple[str, list[Paragraph]]:
-        """Where a paragraph is: its section and opening; for a glossary item, also the first body
-        paragraph that uses its term (the glossary explains what the body says)."""
+    def _where(self, query: Query, paragraph: Paragraph, quote: str = "") -> tuple[str, list[Paragraph]]:
+        """Where a quote is: its paragraph's section, the passage's run-in heading and the paragraph's
+        opening; for a glossary item, also the first body paragraph that uses its term (the glossary
+        explains what the body says)."""
         cited = [paragraph]
         if paragraph.kind == "glossary" and paragraph.term:
             term = re.sub(r"[“”\"]", "", paragraph.term)
             document = self.corpus.only(paragraph.doc_id).paragraphs
             cited += [p for p in document if p.kind == "body" and term in p.text][:1]
         text = "\n".join(
-            messages.located(query.lang, _section_of(self.corpus, p), p.id, _lead(p)) for p in cited
+            messages.located(
+                query.lang,
+                location.section_of(self.corpus, p),
+                p.id,
+                location.lead(p),
+                location.run_in_heading(p, quote) if p is paragraph else "",
+            )
+            for p in cited
         )
         return text, cited
 
@@ -778,7 +787,15 @@ class ExtractiveAnswerer:
             return self._refuse(query, [], [], reason="topic")
         paragraph = self.corpus.paragraph(ids[0])
         if query.meta in ("section", "paragraph"):
-            text, cited = self._where(query, paragraph)
+            quote = location.quoted_in(query.last_answer, paragraph)
+            text, cited = self._where(query, paragraph, quote)
+            if query.claimed:  # "…falls under the old-town section, right?": say whether it does
+                where = fold(
+                    location.section_of(self.corpus, paragraph) + location.run_in_heading(paragraph, quote)
+                )
+                text = (
+                    messages.section_verdict(query.lang, any(t.found_in(where) for t in query.claimed)) + text
+                )
             return _answer(query, text, [cite(self.corpus, p.id) for p in cited])
         if query.meta in ("original", "more"):
             quote = paragraph.text.strip()
@@ -792,28 +809,6 @@ class ExtractiveAnswerer:
             dataclass_replace(query, kind=_kind_of(query), meta=None), {"retrieve": 0.0, "answer": 0.0}
         )
         return again
-
-
-MAX_LEAD_QUOTE = 40  # characters of a paragraph's opening shown with where it is
-
-
-def _section_of(corpus: Corpus, paragraph: Paragraph) -> str:
-    """The headings above a paragraph; "" before the first one (the document's title is not a part)."""
-    title = next((d.profile.title for d in corpus.documents if d.id == paragraph.doc_id), "")
-    path = [h for h in paragraph.section_path if h not in (title, paragraph.text)]
-    first = corpus.paragraph(f"{paragraph.doc_id}/p01") if f"{paragraph.doc_id}/p01" in corpus else None
-    return " › ".join(h for h in path if not (first and h == first.text))
-
-
-def _lead(paragraph: Paragraph) -> str:
-    """A paragraph's opening words, up to its first stop or MAX_LEAD_QUOTE characters (after its
-    subsection title, which the section already names)."""
-    text = paragraph.text
-    if paragraph.section_path and text.startswith(paragraph.section_path[-1]):
-        text = text[len(paragraph.section_path[-1]) :].lstrip("。.，, ") or paragraph.text
-    stop = re.search(r"[。；;:：]", text)
-    end = min(stop.start() if stop else len(text), MAX_LEAD_QUOTE)
-    return text[:end].strip()
 
 
 def _kind_of(query: Query) -> str:

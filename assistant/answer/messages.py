@@ -54,14 +54,24 @@ def resolution(lang: str, subject: str, figure: str) -> str:
     return f" (of these, {subject}: {figure})" if lang == "en" else f"（其中{subject}：{figure}）"
 
 
-def located(lang: str, section_path: str, paragraph_id: str, lead: str) -> str:
+def located(lang: str, section_path: str, paragraph_id: str, lead: str, run_in: str = "") -> str:
     """Where the last answer comes from: its part and section (or, before the first heading, the
-    opening of the document), its paragraph ID, and how that paragraph begins."""
+    opening of the document), the passage's run-in heading, its paragraph ID, and how that
+    paragraph begins."""
     if lang == "en":
         where = f"in {section_path}" if section_path else "in the opening part, before the first heading"
-        return f"It is {where}, paragraph {cite_tag(paragraph_id)}, which begins “{lead}”."
+        under = f", under “{run_in}”" if run_in else ""
+        return f"It is {where}{under}, paragraph {cite_tag(paragraph_id)}, which begins “{lead}”."
     where = f"「{section_path}」" if section_path else "文件开头的总述部分（第一个标题之前）"
-    return f"出自{where}，段落 {cite_tag(paragraph_id)}，该段开头是：“{lead}”。"
+    under = f"中的“{run_in}”一节" if run_in else ""
+    return f"出自{where}{under}，段落 {cite_tag(paragraph_id)}，该段开头是：“{lead}”。"
+
+
+def section_verdict(lang: str, holds: bool) -> str:
+    """Whether the part the user named is where the last answer is ("属于老城区部分吗?")."""
+    if lang == "en":
+        return "Yes. " if holds else "No. "
+    return "是的。" if holds else "不是。"
 
 
 def definition_line(lang: str, term: str, definition: str, paragraph_id: str) -> str:
