@@ -15,7 +15,7 @@ from typing import Literal
 
 from assistant.answer import intent as rules
 from assistant.answer.english import Lexicon
-from assistant.answer.terms import Term, TermExtractor, is_measure
+from assistant.answer.terms import Term, TermExtractor, is_measure, is_measure_word
 from assistant.citations import cited_ids
 from assistant.corpus import GLOSSARY_TITLE
 from assistant.figures import THIS_YEAR
@@ -239,7 +239,8 @@ class QueryStage:
         elliptical = bool(frames) and self._names_no_subject(self.profiles.without_scope(text))
         if elliptical:  # ... after a question about 算力中心: still about 算力中心
             subject = next((found for q, _ in reversed(frames) if (found := self._subject_of(q))), "")
-            text = f"{subject} {rules.strip_followup(text)}"
+            asked_back = "?" if text.rstrip().endswith(("?", "？")) else ""  # "…50. Right?" stays a question
+            text = f"{subject} {rules.strip_followup(text)}{asked_back}"
         intent = rules.analyse(text, frames, elliptical=elliptical)
         effective = intent.text
         shift = RELATIVE_YEAR.search(text)
@@ -367,11 +368,19 @@ class QueryStage:
         return subjects or (terms if keep_names else ())
 
     def _names_no_subject(self, text: str) -> bool:
-        """ "已经建成多少?": only verbs and question words, nothing the question is about."""
+        """ "已经建成多少?", "一共多长?", "有点名吗?": only verbs, measures and question words, nothing the
+        question is about. In English, "which ones are named?" or a figure asked back with no plan
+        word ("A colleague told me 50. Right?"): other unknown words may be a subject the plan lacks."""
+        text = _ASKS_NAMES.sub(" ", text)
         if is_english(text):
-            return False
+            words = self._subject_terms(text, "en")
+            return not text.strip(" ?.!,") or (
+                bool(rules.asserted_numbers(text)) and all(t.absent for t in words)
+            )
         return not any(
-            flag.startswith(("n", "x", "j", "eng", "l", "i")) and any(ch.isalnum() for ch in word)
+            flag.startswith(("n", "x", "j", "eng", "l", "i"))
+            and any(ch.isalnum() for ch in word)
+            and not is_measure_word(word)
             for word, flag in self.extractor.tagged(text)
         )
 
@@ -452,6 +461,12 @@ class QueryStage:
         return " ".join(t.forms[0] for t in terms[:2])
 
 
+# "有点名吗?", "which ones are named?": the named members of what the last answer counted
+_ASKS_NAMES = re.compile(
+    r"有?点(?:了)?名|点到(?:了)?名|(?:叫|是)?(?:什么|哪些)名字|有名字吗"
+    r"|\b(?:which|what) (?:ones?|of them)\b[^?]*\bnamed\b|\bare (?:any|they) (?:of them )?named\b|\bname them\b",
+    re.I,
+)
 # "规划里", "计划中", "文件上": where to look (the document), not what about
 _IN_THE_DOCUMENT = re.compile(r"(?:规划|计划|文件|报告|工作安排|安排|原文|正文)(?:里|中|上)(?:面)?")
 # word classes a claim does not rest on: pronouns, adverbs, particles, numerals, times

@@ -59,6 +59,9 @@ def test_a_conversation_holds_together(assistant: Assistant) -> None:
             "43条",
         ),
         ("经开区在省级开发区中排名目标是多少?", "它的数字经济产业规模要增长多少?", "2位数增长"),
+        ("今年新建、改建道路多少条?", "一共多长?", "新增里程10公里"),
+        ("今年增加多少学位?", "网上说是一万个啊", "不对"),
+        ("How many cross-border e-commerce firms are to be attracted?", "My boss said 50. Right?", "No."),
     ],
 )
 def test_a_follow_up_leans_on_the_turn_before(

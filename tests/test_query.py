@@ -37,6 +37,9 @@ DEFINITION = ("什么是云上政务?", "名词解释 — “云上政务”：�
         ("经开区力争跻身省级开发区第几名?", "figure", "rank"),
         ("这几个试点分别是哪些村?", "fact", "list"),  # 这几个 points back; it asks no number
         ("“两消除三提升”具体是指哪几项?", "definition", "list"),  # the members, not a definition
+        # a number said back without "对吗" is still asked back: "I remember…", "the news said…"
+        ("我记得新建公厕是30个", "trap", "yesno"),
+        ("网上说今年增加学位一万个啊", "trap", "yesno"),
     ],
 )
 def test_kind_and_attribute(assistant: Assistant, question: str, kind: str, attribute: str) -> None:
@@ -291,3 +294,45 @@ def test_english_words_for_how_much_are_not_what_is_asked_about(assistant: Assis
         f for t in assistant.understand("What growth target is set for rooftop solar?").terms for f in t.forms
     }
     assert "屋顶光伏" in forms and not forms & {"目标", "增长"}
+
+
+@pytest.mark.parametrize(
+    ("question", "numbers"),
+    [
+        ("网上说今年增加学位一万个啊", {"10000"}),
+        ("新建二十个公厕对吗?", {"20"}),
+        ("十大行动有哪些?", set()),  # a name, not a count
+        ("两个中心合并吧?", set()),
+        ("“十四五”规划收官了吗?", set()),
+    ],
+)
+def test_numbers_a_question_states_include_spoken_counts(question: str, numbers: set[str]) -> None:
+    from assistant.answer.intent import asserted_numbers
+
+    assert asserted_numbers(question) == numbers
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "subject"),
+    [
+        ("今年新建、改建道路多少条?", "一共多长?", "道路"),  # a measure word names nothing
+        ("今年新建几个口袋公园?", "有点名吗?", "口袋公园"),
+        ("How many schools are being surveyed?", "Which of them are named?", "学校"),
+        (
+            "How many cross-border e-commerce firms are to be attracted?",
+            "My boss said 50. Right?",
+            "跨境电商企业",
+        ),
+    ],
+)
+def test_a_follow_up_naming_nothing_keeps_the_last_subject(
+    assistant: Assistant, first: str, second: str, subject: str
+) -> None:
+    history = [(first, assistant.ask(first).text)]
+    assert subject in [t.forms[0] for t in assistant.understand(second, history).terms]
+
+
+def test_a_follow_up_asking_its_own_measure_does_not_carry_the_last_one(assistant: Assistant) -> None:
+    history = [("今年新建、改建道路多少条?", assistant.ask("今年新建、改建道路多少条?").text)]
+    query = assistant.understand("一共多长?", history)
+    assert "公里" in query.units and "条" not in query.text

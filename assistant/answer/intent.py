@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.figures import YEAR, find_figures, number_tokens
+from assistant.numerals import canonical, chinese_value
 from assistant.text import fold, is_english
 
 Kind = Literal["figure", "definition", "trap", "fact"]
@@ -35,7 +36,10 @@ _WHICH_EN = re.compile(r"^(?:which|who|where|what (?:kind|type|title|name|standa
 _FIGURE_EN = re.compile(
     r"\bhow (?:many|much|big|large|far|high|fast)\b|\btarget|\bgoal|\bpercent|\bshare\b|\bgrowth|\bnumber of\b|\brank|\bcapacity|\bscale\b|\bsize\b|\brate\b|\btotal\b|\boutput\b|\bcompare\b"
 )
-_YESNO_ZH = re.compile(r"对吗|对不对|是不是|是吗|[吗吧][?？]?$|没错|真的|听说|据说|难道|确定|是否")
+_YESNO_ZH = re.compile(
+    r"对吗|对不对|是不是|是吗|[吗吧][?？]?$|没错|真的|听说|据说|难道|确定|是否"
+    r"|我记得|记得是|(?:新闻|报道|网上|别人|有人|同事)(?:上|里)?说|不是说|[啊呀嘛][?？!！。]?$"
+)
 _YESNO_EN = re.compile(
     r"^(?:is|are|was|will|does|do|did|isn't|aren't)\b|\bright\?$|\btrue\b|\bcorrect\b|\bi heard\b"
 )
@@ -178,15 +182,26 @@ def split_questions(text: str) -> list[str]:
     return parts
 
 
+# "一万个学位", "二十家": a spoken number counting something (not "十大行动", "十四五", "两个中心")
+_SPOKEN_COUNT = re.compile(
+    r"[零〇一二两三四五六七八九十百千万亿]*[十百千万亿][零〇一二两三四五六七八九十百千万亿]*(?=[个家所部条座户名项场次公顷亩元])"
+)
+
+
 def asserted_numbers(text: str) -> frozenset[str]:
-    """Numbers a question states, years excluded ("绿地20公顷对吗" → {"20"}; "2000户" is no year)."""
+    """Numbers a question states, years excluded ("绿地20公顷对吗" → {"20"}; "2000户" is no year;
+    "一万个学位" → {"10000"})."""
     years = set(YEAR.findall(text))
-    return frozenset(n for n in number_tokens(text) if n not in years)
+    spoken = {canonical(chinese_value(run)) for run in _SPOKEN_COUNT.findall(text)}
+    return frozenset(n for n in number_tokens(text) | spoken if n not in years)
 
 
 _ASKED_UNIT_ZH = re.compile(
     r"(?:多少|几)(场次|公里|公顷|兆瓦|PB|亿元|万元|个(?!(?:百分)?点)|家|所|部|条|座|户|场|名)"
 )
+# "一共多长?", "how far?": a length is asked for (not 多长时间, a duration)
+_ASKED_LENGTH = re.compile(r"多长(?!时间)|多远|长度|\bhow far\b|\blength\b", re.I)
+LENGTH_UNITS = frozenset(["公里", "千米", "米"])
 _ASKED_PERCENT_ZH = re.compile(r"(?:多少|几)个?(?:百分)?点|百分之几|百分比|比重|占比|多少%")
 _MONEY_ZH = re.compile(r"多少钱|金额|投资额|总投资|资金规模|多少元")
 _UNIT_EN = re.compile(
@@ -259,12 +274,16 @@ def asked_units(text: str) -> frozenset[str]:
         }
         if _MONEY_EN.search(text):  # "the target in yuan": an amount of money is asked for
             found |= MONEY_UNITS
+        if _ASKED_LENGTH.search(text):
+            found |= LENGTH_UNITS
         return frozenset(found)
     found = set(_ASKED_UNIT_ZH.findall(text)) | {f.unit for f in find_figures(fold(text))}
     if _MONEY_ZH.search(text):
         found |= MONEY_UNITS
     if _ASKED_PERCENT_ZH.search(text):
         found.add("%")
+    if _ASKED_LENGTH.search(text):
+        found |= LENGTH_UNITS
     return frozenset(found)
 
 
@@ -294,7 +313,9 @@ def analyse(text: str, history: Sequence[tuple[str, str]] = (), *, elliptical: b
             kind = question_kind(previous)
         frame = _QUESTION_FRAME_EN if is_english(previous) else _QUESTION_FRAME_ZH
         words = frame.findall(previous.lower() if is_english(previous) else previous)
-        asked = " ".join(w for w in words if w not in own)  # "增长了多少?" already asks 多少
+        # "增长了多少?", "一共多长?" ask their own question: the frame's 几条 is not carried
+        own_asks = (_ASKING_EN if is_english(own) else _ASKING_ZH).search(own.lower())
+        asked = "" if own_asks else " ".join(w for w in words if w not in own)
         effective = f"{own} {asked}".strip()
     english = is_english(effective) or (followup and is_english(text))
     asserted = asserted_numbers(effective) if kind == "trap" else frozenset()

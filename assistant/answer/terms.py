@@ -60,6 +60,10 @@ _MEASURE_WORDS = frozenset(
         "以上",
         "多少",
         "多大",
+        "多长",
+        "多远",
+        "多高",
+        "长度",
         "几个",
         "增加",
         "增长",
@@ -300,6 +304,11 @@ _ACTION_WORDS = frozenset(ACTIONS)
 def is_action(term: Term) -> bool:
     """A term that is only a verb of stating figures ("新建", "new" → 新增|新建), not a subject."""
     return all(form in _ACTION_WORDS for form in term.forms)
+
+
+def is_measure_word(word: str) -> bool:
+    """ "规模", "多长", "一共": how much is asked, not of what."""
+    return word in _MEASURE_WORDS
 
 
 def is_measure(term: Term) -> bool:
