@@ -62,6 +62,11 @@ class DocumentProfile:
     file: str = ""
     source: str = ""
     place_en: str = ""  # how an English question names the place ("Zhonglou", "Jiangsu")
+    within: str = ""  # the places it lies in, "常州市、江苏省": "在全省排第几?" is still about it
+
+    @property
+    def enclosing(self) -> tuple[str, ...]:
+        return tuple(p.strip() for p in re.split(r"[、,，;；]", self.within) if p.strip())
 
     def to_manifest(self) -> dict[str, object]:
         """The manifest entry, file first as the manifest has always been written."""
@@ -184,6 +189,7 @@ def infer_profile(
         file=str(given.get("file") or ""),
         source=str(given.get("source") or ""),
         place_en=str(given.get("place_en") or _place_en(place)),
+        within=str(given.get("within") or ""),
     )
 
 

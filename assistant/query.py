@@ -15,7 +15,7 @@ from typing import Literal
 
 from assistant.answer import intent as rules
 from assistant.answer.english import Lexicon
-from assistant.answer.terms import Term, TermExtractor, is_measure, is_measure_word
+from assistant.answer.terms import Term, TermExtractor, is_action, is_measure, is_measure_word
 from assistant.citations import cited_ids
 from assistant.corpus import GLOSSARY_TITLE
 from assistant.figures import THIS_YEAR
@@ -32,7 +32,6 @@ Meta = Literal["section", "paragraph", "original", "more", "english", "again"]
 
 _DATE_ZH = re.compile(r"哪一?年|何时|什么时候|几月|哪个月|哪一天|何年|完工时间|时间节点|截止")
 _DATE_EN = re.compile(r"\bwhen\b|\bwhich year\b|\bwhat year\b|\bby when\b|\bwhat date\b|\bdeadline\b", re.I)
-_RANK = re.compile(r"排名|名次|前几|第几|\brank", re.I)
 # in a term, the attribute asked ("开发区排名", "a specific percentage" → 比重), not the subject
 _ATTRIBUTE_WORD = re.compile(r"排名|名次|时间|年份|日期|比重|占比")
 _LIST_ZH = re.compile(r"哪些|哪几|哪[两二三四五六七八九十]|分别是|分别指|都有|包括什么|包含|有几类")
@@ -92,7 +91,11 @@ _SECTION_CLAIM = re.compile(
 _PRONOUN_ZH = re.compile(
     r"它们|它|其(?!中|他|余|实)|该项|这项|这个|那个|这件事|这方面|此项|这样的|这种|这类|此类|这些|那些"
 )
-_PRONOUN_EN = re.compile(r"\b(?:it|its|this|that|they|them|these|those|one)\b(?! of\b)", re.I)
+# not "this year", "that time": a time, not a thing
+_PRONOUN_EN = re.compile(
+    r"\b(?:it|its|this|that|they|them|these|those|one)\b(?! of\b)(?!\s+(?:year|time|month|week|day)s?\b)",
+    re.I,
+)
 # "它说的“两大市场”", "the settlement it mentions": the pronoun is the document, not the last subject
 _DOCUMENT_PRONOUN_ZH = re.compile(r"(?:它|其)(?:说|提到|提出|讲|写|列|点名)|(?:它|其)(?:里|中)(?:面|的)")
 _DOCUMENT_PRONOUN_EN = re.compile(
@@ -127,6 +130,7 @@ class Query:
     meta: Meta | None = None
     previous: tuple[str, ...] = ()  # paragraph IDs the last answer cited
     last_answer: str = ""  # a question about the last answer: that answer's text (its quotes)
+    repeat: Query | None = None  # ... and the question that answer answered, understood again
     locate: bool = False  # also asks where the plan says it ("哪一部分提到了云上政务?")
     parts: tuple[Query, ...] = ()  # several questions in one message, each understood
     notes: tuple[str, ...] = field(default=())
@@ -143,7 +147,7 @@ def attribute_of(text: str, kind: str, units: frozenset[str]) -> Attribute:
         return "phrasing"
     if (_DATE_EN if english else _DATE_ZH).search(text):
         return "date"
-    if _RANK.search(text):
+    if rules.ASKS_RANK.search(text):
         return "rank"
     if units & rules.MONEY_UNITS:
         return "money"
@@ -200,18 +204,33 @@ class QueryStage:
         understood: list[Query] = []
         asked = list(history)
         for n, part in enumerate(parts):
+            if n and self._only_asks_whether(part):  # "…统一哪六样?文件里有列吗?": the same question
+                continue
             if n and not rules.is_followup(part, asked):  # "…规模多大?已经建成多少?": still about 算力中心
                 part = f"{rules.topic_of(parts[0])} {part}"
             understood.append(self._one(question, part, asked))
             asked.append((part, ""))
         first = understood[0]
+        if len(understood) == 1:
+            return first
         return replace(first, parts=tuple(understood), multi=True)
+
+    def _only_asks_whether(self, part: str) -> bool:
+        """ "文件里有列吗?", "does it say?": no subject and no question word of its own."""
+        own = _IN_THE_DOCUMENT.sub(" ", part)
+        asking = rules.ASKING_EN if is_english(own) else rules.ASKING_ZH
+        return not asking.search(own.lower()) and self._names_no_subject(own)
 
     def _one(self, question: Question, text: str, history: Sequence[Turn]) -> Query:
         text = rules.strip_injection(text) or text
         previous = tuple(cited_ids(history[-1][1])) if history else ()
         meta = meta_of(text, history)
         if meta is not None:
+            # "刚才建成的数再说一遍?": the turn it names, else the last one
+            history = self._turns_up_to(
+                history, self._subject_terms(text, "en" if is_english(text) else "zh")
+            )
+            previous = tuple(cited_ids(history[-1][1]))
             last = self._last_asked(history)
             base = self._one(question, last, history[:-1]) if last else None
             lang = "en" if meta == "english" or is_english(text) else (base.lang if base else "zh")
@@ -230,6 +249,7 @@ class QueryStage:
                 claimed=self._section_claimed(text, lang) if meta == "section" else (),
                 previous=previous,
                 last_answer=history[-1][1],
+                repeat=base,
                 notes=question.notes,
             )
         own = text  # the follow-up's own words, before the conversation completes them
@@ -249,7 +269,7 @@ class QueryStage:
         effective = self._carry_scope(effective, own, frames)
         terms = self._subject_terms(effective, intent.lang)
         # "How many measures did it roll out?": "it" stood for the last subject; "measures" decides
-        focus = self._focus(own) if intent.followup or referent else ()
+        focus = self._focus(own, referent) if intent.followup or referent else ()
         claim = intent.kind == "fact" and rules.is_claim(own)
         scope, docs = self.profiles.scope(effective)
         if scope and not docs:  # refused for a place or year the library lacks: the nearest paragraphs
@@ -257,7 +277,7 @@ class QueryStage:
         return Query(
             question=question.text,
             text=effective,
-            lang=intent.lang,
+            lang="en" if is_english(own) else intent.lang,  # "So top 10 then?" after a Chinese subject
             kind=intent.kind,
             attribute=attribute_of(effective, intent.kind, intent.units),
             multi=intent.multi,
@@ -308,6 +328,8 @@ class QueryStage:
         times: list[str] = []
         for question, _ in frames:
             own_places, own_times = self.profiles.scope_words(question)
+            # "…rank in Jiangsu?": a place the documents lie in chose none of them; it is not carried
+            own_places = [p for p in own_places if not self.profiles.encloses(p)]
             if not own_places and not own_times:
                 continue
             new_places, new_times = own_places or places, own_times or times
@@ -347,16 +369,23 @@ class QueryStage:
         head = _CLAIM_VERB.split(rules.strip_claim(text), maxsplit=1)[0]
         return tuple(t for t in self._subject_terms(head, "zh") if not t.absent) if head.strip() else ()
 
-    def _focus(self, text: str) -> tuple[Term, ...]:
+    def _focus(self, text: str, referent: str = "") -> tuple[Term, ...]:
         """The terms a follow-up names of its own that the library uses: "那加装呢?" after a question
-        about 电梯更新改造 asks about 加装, and an answer without it answers the last question again."""
+        about 电梯更新改造 asks about 加装, and an answer without it answers the last question again.
+        Not what its pronoun stands for ("…length does that (道路) add?"), nor its verbs when it
+        names a thing ("what new centre will be built?": 中心, not 新建)."""
         own = rules.strip_followup(text)
         lang = "en" if is_english(own) else "zh"
-        return tuple(
+        folded = fold(referent)
+        named = [
             t
             for t in self._subject_terms(own, lang, keep_names=False)
-            if not t.absent and not _ATTRIBUTE_WORD.fullmatch(t.forms[0])
-        )
+            if not t.absent
+            and not _ATTRIBUTE_WORD.fullmatch(t.forms[0])
+            and not (folded and any(form in folded for form in t.forms))
+        ]
+        things = [t for t in named if not is_action(t)]
+        return tuple(things if referent else things or named)  # "那加装呢?": 加装 is all it names
 
     def _subject_terms(self, text: str, lang: str, keep_names: bool = True) -> tuple[Term, ...]:
         """The question's terms without those naming a document or its parts ("work plan" →
@@ -389,6 +418,18 @@ class QueryStage:
         if lang == "en":
             return self.lexicon.expand(text)
         return " ".join([text, *self.extractor.plan_terms(text)])
+
+    @staticmethod
+    def _turns_up_to(history: Sequence[Turn], named: Sequence[Term]) -> Sequence[Turn]:
+        """The conversation up to the latest turn whose answer names what a question about an
+        answer names ("刚才建成的数…" → the turn that answered 已建成430PB); all of it otherwise."""
+        words = [t for t in named if not t.absent and not is_measure(t)]
+        if not words:
+            return history
+        for n in range(len(history) - 1, -1, -1):
+            if cited_ids(history[n][1]) and any(t.found_in(fold(history[n][1])) for t in words):
+                return history[: n + 1]
+        return history
 
     @staticmethod
     def _last_asked(history: Sequence[Turn]) -> str:
@@ -449,12 +490,16 @@ class QueryStage:
         asked = self.profiles.without_scope(rules.strip_followup(question))  # "那去年呢?" names none
         found = self._subject_terms(asked, lang) if asked else ()
         # a measure ("规模") says how much, a word the library never uses ("定下来") names nothing
-        # nor is what was asked of it ("开发区排名": 排名 is the attribute, the subject is 开发区)
+        # nor is what was asked of it ("开发区排名": 排名 is the attribute, the subject is 开发区), nor
+        # an action ("现在建成多少了?": 建成 is what was done; the subject is the turn before's)
         terms = sorted(
             (
                 t
                 for t in found
-                if not is_measure(t) and not t.absent and not _ATTRIBUTE_WORD.search(t.forms[0])
+                if not is_measure(t)
+                and not is_action(t)
+                and not t.absent
+                and not _ATTRIBUTE_WORD.search(t.forms[0])
             ),
             key=lambda t: -t.weight,
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answer.intent import ASKS_RANK
 from assistant.corpus import Corpus
 from assistant.figures import THIS_YEAR, YEAR
 from assistant.profile import PROVINCES, DocumentProfile
@@ -172,6 +173,11 @@ class Profiles:
         text = dict(self.texts).get(doc_id, "")
         return year is not None and all(y < year and f"{y}年" in text for y in years)
 
+    def encloses(self, place: str) -> bool:
+        """Does a document lie in this place ("江苏" for 钟楼区, by its manifest's ``within``)?"""
+        key = _place_key(place)
+        return any(key == _place_key(e) for p in self.documents for e in p.enclosing)
+
     def places_in(self, text: str) -> list[str]:
         """Place names a question mentions (Chinese gazetteer, English "X district", profile names)."""
         found = [m.group(0) for m in _PLACE_ZH.finditer(text)]
@@ -214,10 +220,10 @@ class Profiles:
             matching = {p.id for p in self.documents if key and any(_place_key(a) == key for a in aliases(p))}
             if matching:
                 named |= matching
-            elif (
-                place not in self.home_text
-            ):  # a place the default document names itself ("常州卫校") is in scope
-                unknown.append(place)
+            elif place not in self.home_text and not (
+                ASKS_RANK.search(text) and self.encloses(place)
+            ):  # a place the default document names itself ("常州卫校") is in scope, and so is one a
+                unknown.append(place)  # document lies in, for its rank there ("rank in Jiangsu?")
         texts = dict(self.texts)
         for place in unknown:  # "浙江…宁波舟山港": a place a named document speaks of is within it
             if not any(place in texts.get(doc, "") for doc in named):
@@ -233,7 +239,8 @@ class Profiles:
                 asked = "、".join(f"{y}年" for y in sorted(years))
                 return f"year:{asked}", ()
             docs &= with_year
-        elif relative := RELATIVE_YEAR.search(text):
+        elif (relative := RELATIVE_YEAR.search(text)) and not THIS_YEAR.search(text):
+            # "孩子明年上学,今年有新学校吗?": asked about this year, the other year is only context
             shift = _shift(relative.group(0))  # "安徽去年的粮食产量": the year before the report's own
             reviewed = {
                 doc

@@ -51,7 +51,7 @@ def test_a_conversation_holds_together(assistant: Assistant) -> None:
             "Which chapter is that under?",
             "完善城市功能",
         ),
-        ("今年新增多少绿地?", "把那句原文给我看看", "新增绿地10公顷。完成既有住宅"),  # the whole paragraph
+        ("今年新增多少绿地?", "把原文给我看看", "新增绿地10公顷。完成既有住宅"),  # the whole paragraph
         # "it" is the last subject, but the follow-up's own noun decides which of its figures
         (
             "How many member units form the business service alliance?",
@@ -60,6 +60,9 @@ def test_a_conversation_holds_together(assistant: Assistant) -> None:
         ),
         ("经开区在省级开发区中排名目标是多少?", "它的数字经济产业规模要增长多少?", "2位数增长"),
         ("今年新建、改建道路多少条?", "一共多长?", "新增里程10公里"),
+        ("“三先三后”原则是什么意思?", "正文里这个原则用在哪里?", "客车厂"),  # the body, not the glossary
+        ("今年新增多少绿地?", "那句的原文给我", "新增绿地10公顷。"),  # that sentence, whole
+        ("Which community health centres are being merged?", "And which new centre gets built?", "医康养"),
         ("今年增加多少学位?", "网上说是一万个啊", "不对"),
         ("How many cross-border e-commerce firms are to be attracted?", "My boss said 50. Right?", "No."),
     ],
@@ -118,3 +121,22 @@ def test_a_claim_about_where_the_last_answer_is_is_judged(
 ) -> None:
     answer = _converse(assistant, ["今年新增多少绿地?", claim])[1]
     assert answer.startswith(verdict) and "功能品质融合蝶变" in answer and "[zl2025/p12]" in answer
+
+
+def test_asking_for_a_figure_again_names_the_turn_it_means(assistant: Assistant) -> None:
+    turns = ["算力中心计划规模多大?", "已经建成多少?", "它整合哪几类计算能力?", "刚才建成的那个数再说一遍"]
+    assert "430PB" in _converse(assistant, turns)[-1]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("名词解释里“云上政务”怎么解释?", "音视频交互"),
+        ("What does the glossary say about the two life passages?", "消防车道"),
+        ("“阳光信托”是什么?名词解释里有吗?", "名词解释中没有这个词条"),  # the body uses it; no entry
+    ],
+)
+def test_a_question_about_the_glossary_is_answered_from_its_entries_only(
+    assistant: Assistant, question: str, expected: str
+) -> None:
+    assert expected in assistant.ask(question).text

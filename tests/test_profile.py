@@ -101,8 +101,10 @@ def test_the_corpus_keeps_the_manifest_id_and_fields_of_the_plan() -> None:
         place_en="Zhonglou",
         file="zhonglou-2025-work-plan.txt",
         source=profile.source,
+        within="常州市、江苏省",
     )
     assert profile.source.startswith("《2025年工作安排》")
+    assert profile.enclosing == ("常州市", "江苏省")
 
 
 @pytest.mark.parametrize(

@@ -336,3 +336,33 @@ def test_a_follow_up_asking_its_own_measure_does_not_carry_the_last_one(assistan
     history = [("今年新建、改建道路多少条?", assistant.ask("今年新建、改建道路多少条?").text)]
     query = assistant.understand("一共多长?", history)
     assert "公里" in query.units and "条" not in query.text
+
+
+def test_this_year_is_a_time_not_a_pronoun(assistant: Assistant) -> None:
+    history = [("What is a QFLP fund?", assistant.ask("What is a QFLP fund?").text)]
+    query = assistant.understand("How big a fund is planned this year?", history)
+    assert "this year" in query.text and not query.area
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        ("经开区在江苏省排名第几?", False),  # the district lies in Jiangsu: its rank there is asked
+        ("Where does the economic development zone rank in Jiangsu?", False),
+        ("江苏省今年GDP增长目标是多少?", True),  # Jiangsu's own figure is another document's
+        ("常州市今年的GDP增速目标是多少?", True),
+        ("孩子明年上学,今年区里开几所新学校?", False),  # asked about this year; next year is context
+        ("明年开几所新学校?", True),
+    ],
+)
+def test_a_place_the_plan_lies_in_and_a_year_beside_this_one(
+    assistant: Assistant, question: str, refused: bool
+) -> None:
+    assert (assistant.understand(question).scope is not None) is refused
+
+
+def test_the_most_specific_terms_stand_for_their_parts() -> None:
+    from assistant.answer.terms import Term, most_specific
+
+    qflp, fund, launch = Term(("qflp基金",), 5.6), Term(("基金", "资金"), 4.5), Term(("启用",), 4.7)
+    assert most_specific([qflp, fund, launch]) == [qflp, launch]

@@ -22,7 +22,7 @@ from assistant.answer import location, messages
 from assistant.answer.english import figure_in_english
 from assistant.answer.intent import asks_quantity, asserted_numbers
 from assistant.answer.result import Answer
-from assistant.answer.terms import Term, coverage, is_action
+from assistant.answer.terms import Term, coverage, is_action, most_specific
 from assistant.answer.timeframe import Timeframe, When
 from assistant.chunking import split_clauses
 from assistant.citations import Citation, cite, merge_citations
@@ -63,6 +63,8 @@ _ASKS_ACTION = re.compile(
 )
 # A figure stated as reached ("已建成430PB", "累计…"), not as a target or what a year adds
 _ACHIEVED = re.compile(r"已|累计|现有|目前|存量")
+_ONE_SENTENCE = re.compile(r"[这那]句|\b(?:that|this|the) sentence\b", re.I)
+_GLOSSARY = re.compile(r"名词解释|\bglossary\b", re.I)  # only the glossary is asked
 _BODY = re.compile(r"正文|\b(?:main text|body of the (?:plan|report))\b", re.I)  # not the glossary
 _FULL_STOP = re.compile(r"[。!！?？]")
 _DATE = re.compile(r"(?:19|20)\d\d年|\d{1,2}月|年底|年内|年末|年初|上半年|下半年|季度|按期|当年|今年")
@@ -350,7 +352,24 @@ class ExtractiveAnswerer:
             if not focused and query.followup:  # "那加装呢?" with nothing on 加装: the plan does not say
                 return self._refuse(query, candidates, docs, reason="topic")
             candidates = focused or candidates  # "How many measures did it roll out?": measures first
-        if query.kind == "definition" or (query.kind == "fact" and self._asks_about_term(query)):
+        if _GLOSSARY.search(query.question) and query.kind in ("definition", "fact"):
+            # "名词解释里怎么解释的?": only an entry of the glossary answers, and it may have none
+            heaviest = max(terms, key=lambda t: t.weight, default=None)  # "“阳光信托”是什么模式?": 阳光信托
+            entries = [
+                c
+                for c in self._in_glossary(candidates)
+                if coverage(terms, self._folded_paragraphs[c.paragraph_id]) >= MIN_COVERAGE
+                and (heaviest is None or heaviest.found_in(self._folded_paragraphs[c.paragraph_id]))
+            ]
+            if self._glossary_match(query) is None and not entries:
+                return self._refuse(query, candidates, docs, reason="glossary")
+            return self._definition(query, entries or candidates) or self._refuse(
+                query, candidates, docs, reason="glossary"
+            )
+        in_body = bool(_BODY.search(query.question))  # "正文里这个原则用在哪?": not its definition
+        if not in_body and (
+            query.kind == "definition" or (query.kind == "fact" and self._asks_about_term(query))
+        ):
             defined = self._definition(query, candidates)
             if defined:
                 return defined
@@ -392,7 +411,7 @@ class ExtractiveAnswerer:
             if owned is None:  # the sentence's figures are other items': the plan gives none for this
                 return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
             chosen, fact = owned
-            if not self._names_main_subject(query, chosen[0]):
+            if not self._names_main_subject(query, chosen[0]) or not self._in_area(query, chosen[0]):
                 return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
             if query.kind == "trap":
                 return self._judge(query, chosen)
@@ -446,13 +465,22 @@ class ExtractiveAnswerer:
         paragraph answering: "多少个充电桩" (充电 is only in 飞线充电, elsewhere) is not answered by 口袋公园."""
         if not query.terms:
             return True
-        things = [t for t in query.terms if not is_action(t)] or list(query.terms)
+        things = most_specific([t for t in query.terms if not is_action(t)] or list(query.terms))
         heaviest = max(t.weight for t in things)
         main = [t for t in things if t.weight >= heaviest - MAIN_SUBJECT_MARGIN]
         if any(t.found_in(self._folded_paragraphs[pid]) for t in main):
             return True
         document = self._folded_documents[pid.split("/")[0]]
         return not any(t.found_in(document) for t in main)
+
+    def _in_area(self, query: Query, pid: str) -> bool:
+        """Is the paragraph in the field asked about ("安全生产这块…", or what "it" stands for), by
+        its own words or its section's?"""
+        area = most_specific(query.area)
+        return not area or any(_names_field(t, self._surroundings[pid]) for t in area)
+
+    def _in_glossary(self, candidates: Sequence[Candidate]) -> list[Candidate]:
+        return [c for c in candidates if self.corpus.paragraph(c.paragraph_id).kind == "glossary"]
 
     def _in_body(self, candidates: list[Candidate]) -> list[Candidate]:
         """What the plan does about a term is in its body; the glossary only defines it ("What is
@@ -677,7 +705,7 @@ class ExtractiveAnswerer:
     def _definition(self, query: Query, candidates: Sequence[Candidate]) -> Answer | None:
         pid = self._glossary_match(query)
         if pid is None:
-            in_glossary = [c for c in candidates if self.corpus.paragraph(c.paragraph_id).kind == "glossary"]
+            in_glossary = self._in_glossary(candidates)
             if not in_glossary or in_glossary[0].score < candidates[0].score - FIGURE_MARGIN:
                 return None
             pid = in_glossary[0].paragraph_id
@@ -799,15 +827,23 @@ class ExtractiveAnswerer:
             return _answer(query, text, [cite(self.corpus, p.id) for p in cited])
         if query.meta in ("original", "more"):
             quote = paragraph.text.strip()
+            if query.meta == "original" and _ONE_SENTENCE.search(query.question):  # "那句原文": its sentence
+                quote = (
+                    location.sentence_around(paragraph, location.quoted_in(query.last_answer, paragraph))
+                    or quote
+                )
             return _answer(
                 query,
                 messages.quote_line(query.lang, quote, paragraph.id, []),
                 [cite(self.corpus, paragraph.id, quote)],
             )
         # "in English" / "the figure again": the last question answered again, in the asked language
-        again = self._answer_one(
-            dataclass_replace(query, kind=_kind_of(query), meta=None), {"retrieve": 0.0, "answer": 0.0}
+        asked = (
+            dataclass_replace(query.repeat, lang=query.lang, question=query.question)
+            if query.repeat is not None
+            else dataclass_replace(query, kind=_kind_of(query), meta=None)
         )
+        again = self._answer_one(asked, {"retrieve": 0.0, "answer": 0.0})
         return again
 
 

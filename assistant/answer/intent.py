@@ -16,6 +16,9 @@ from assistant.text import fold, is_english
 
 Kind = Literal["figure", "definition", "trap", "fact"]
 
+# "排第几?", "where does it rank?", "top 10?"
+ASKS_RANK = re.compile(r"排名|名次|前几|第几|\brank|\btop \d+\b", re.I)
+
 _DEFINITION_ZH = re.compile(
     r"什么是|是什么意思|什么意思|啥意思|指什么|是指|含义|怎么理解|怎么回事|解释一下|定义|是啥"
 )
@@ -29,8 +32,8 @@ _FIGURE_ZH = re.compile(
 _QUANTITY_ZH = re.compile(
     r"多少|(?<![哪这那])几(?!栋|座楼)|多大|多高|多长|比重|占比|百分|增速|幅度|排名|名次|前几"
 )
-_ASKING_EN = re.compile(r"\b(?:what|which|how|who|where|when|why)\b")
-_ASKING_ZH = re.compile(r"多少|几|什么|哪|怎么|如何|谁|多大|多高|多长")
+ASKING_EN = re.compile(r"\b(?:what|which|how|who|where|when|why)\b")
+ASKING_ZH = re.compile(r"多少|几|什么|哪|怎么|如何|谁|多大|多高|多长")
 _WHICH_ZH = re.compile(r"哪|什么|谁|何处")
 _WHICH_EN = re.compile(r"^(?:which|who|where|what (?:kind|type|title|name|standard))\b")
 _FIGURE_EN = re.compile(
@@ -88,8 +91,8 @@ def question_kind(text: str) -> Kind:
     if asserted_numbers(text) and (
         (_YESNO_EN if english else _YESNO_ZH).search(text.strip().lower() if english else text)
         # "送戏下乡今年搞100场次?": a statement with a number, asked back, is a yes/no question too
-        or (not english and text.rstrip().endswith(("?", "？")) and not _ASKING_ZH.search(text))
-        or (english and text.rstrip().endswith("?") and not _ASKING_EN.search(text.lower()))
+        or (not english and text.rstrip().endswith(("?", "？")) and not ASKING_ZH.search(text))
+        or (english and text.rstrip().endswith("?") and not ASKING_EN.search(text.lower()))
     ):
         return "trap"
     if english:
@@ -106,9 +109,19 @@ _QUANTITY_EN = re.compile(
 )
 
 
+# "有没有排名目标?", "is there a ranking goal?": whether there is one, which words may answer
+_WHETHER_ZH = re.compile(r"有没有|有无|是否有|有.{0,8}吗")
+_NUMBER_ASKED_ZH = re.compile(r"多少|(?<![哪这那])几(?!栋|座楼)|数字|具体数")
+
+
 def asks_quantity(text: str) -> bool:
-    """Does the question itself ask for a number ("多少", "how many"), not just a goal ("目标呢?")?"""
-    return bool((_QUANTITY_EN if is_english(text) else _QUANTITY_ZH).search(text))
+    """Does the question itself ask for a number ("多少", "how many"), not just a goal ("目标呢?",
+    "有没有排名目标?")?"""
+    if is_english(text):
+        return bool(_QUANTITY_EN.search(text))
+    if _WHETHER_ZH.search(text) and not _NUMBER_ASKED_ZH.search(text):
+        return False
+    return bool(_QUANTITY_ZH.search(text))
 
 
 _CLAIM_ZH = re.compile(r"对吗|对吧|对不对|是不是|是吗|没错吧?|吧[?？]?$|听说|据说")
@@ -164,7 +177,7 @@ MAX_SUBQUESTIONS = 3  # "…多大?已经建成多少?" is answered part by part
 
 def _split_at_commas(piece: str) -> list[str]:
     clauses = [c for c in re.split(r"(?<=[,，;；])", piece) if c.strip(" ,，;；")]
-    if len(clauses) > 1 and all(_ASKING_ZH.search(c) for c in clauses):
+    if len(clauses) > 1 and all(ASKING_ZH.search(c) for c in clauses):
         return [c.rstrip(" ,，;；") for c in clauses]
     return [piece]
 
@@ -176,7 +189,7 @@ def split_questions(text: str) -> list[str]:
         pieces = [q for piece in pieces for q in _SECOND_QUESTION_EN.split(piece)]
     else:  # "它规模多大,已经建了多少?": two questions joined by a comma, each with its question word
         pieces = [q for piece in pieces for q in _split_at_commas(piece)]
-    parts = [p.strip() for p in pieces if len(topic_of(p)) >= 2 or _ASKING_ZH.search(p)]
+    parts = [p.strip() for p in pieces if len(topic_of(p)) >= 2 or ASKING_ZH.search(p)]
     if not 2 <= len(parts) <= MAX_SUBQUESTIONS:
         return [text]
     return parts
@@ -199,8 +212,8 @@ def asserted_numbers(text: str) -> frozenset[str]:
 _ASKED_UNIT_ZH = re.compile(
     r"(?:多少|几)(场次|公里|公顷|兆瓦|PB|亿元|万元|个(?!(?:百分)?点)|家|所|部|条|座|户|场|名)"
 )
-# "一共多长?", "how far?": a length is asked for (not 多长时间, a duration)
-_ASKED_LENGTH = re.compile(r"多长(?!时间)|多远|长度|\bhow far\b|\blength\b", re.I)
+# "一共多长?", "road length": a length is asked for (not 多长时间, a duration)
+_ASKED_LENGTH = re.compile(r"多长(?!时间)|多远|长度|\blength\b", re.I)
 LENGTH_UNITS = frozenset(["公里", "千米", "米"])
 _ASKED_PERCENT_ZH = re.compile(r"(?:多少|几)个?(?:百分)?点|百分之几|百分比|比重|占比|多少%")
 _MONEY_ZH = re.compile(r"多少钱|金额|投资额|总投资|资金规模|多少元")
@@ -276,6 +289,8 @@ def asked_units(text: str) -> frozenset[str]:
             found |= MONEY_UNITS
         if _ASKED_LENGTH.search(text):
             found |= LENGTH_UNITS
+        if re.search(r"\btop \d+\b", text, re.I):  # "top 10": a rank, as the plan's 前20名
+            found.add("名")
         return frozenset(found)
     found = set(_ASKED_UNIT_ZH.findall(text)) | {f.unit for f in find_figures(fold(text))}
     if _MONEY_ZH.search(text):
@@ -314,7 +329,7 @@ def analyse(text: str, history: Sequence[tuple[str, str]] = (), *, elliptical: b
         frame = _QUESTION_FRAME_EN if is_english(previous) else _QUESTION_FRAME_ZH
         words = frame.findall(previous.lower() if is_english(previous) else previous)
         # "增长了多少?", "一共多长?" ask their own question: the frame's 几条 is not carried
-        own_asks = (_ASKING_EN if is_english(own) else _ASKING_ZH).search(own.lower())
+        own_asks = (ASKING_EN if is_english(own) else ASKING_ZH).search(own.lower())
         asked = "" if own_asks else " ".join(w for w in words if w not in own)
         effective = f"{own} {asked}".strip()
     english = is_english(effective) or (followup and is_english(text))

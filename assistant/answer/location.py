@@ -70,3 +70,14 @@ def quoted_in(answer_text: str, paragraph: Paragraph) -> str:
             if inner and inner in paragraph.text:
                 return inner
     return ""
+
+
+def sentence_around(paragraph: Paragraph, quote: str) -> str:
+    """The whole sentence a quote is part of ("" if the quote is not in the paragraph)."""
+    text = paragraph.text
+    at = text.find(quote) if quote else -1
+    if at < 0:
+        return ""
+    begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, at)), default=0)
+    stop = _SENTENCE_END.search(text, at + len(quote) - 1 if quote[-1:] in "。！？!?" else at + len(quote))
+    return text[begin : stop.end() if stop else len(text)].strip()

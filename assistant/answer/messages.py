@@ -18,6 +18,7 @@ _REASONS = {
         "no-figure": "计划中有相关内容，但没有给出具体数字。",
         "attribute": "计划提到了这件事，但没有给出所问的内容。",
         "topic": "计划中没有找到相关内容。",
+        "glossary": "名词解释中没有这个词条。",
     },
     "en": {
         "year": "The library holds no plan for the year asked about (it holds: {holdings}).",
@@ -25,6 +26,7 @@ _REASONS = {
         "no-figure": "It mentions the topic but gives no figure for it.",
         "attribute": "It mentions this, but does not give what was asked about it.",
         "topic": "Nothing in it matches the question.",
+        "glossary": "The glossary has no entry for it.",
     },
 }
 _NEAREST = {"zh": "最接近的段落：", "en": "Nearest paragraphs: "}

@@ -51,6 +51,9 @@ _MEASURE_WORDS = frozenset(
         "重点",
         "工作",
         "具体",
+        "类似",  # "类似的排名目标": like the last one, not what about
+        "同样",
+        "一样",
         "分别",
         "已经",
         "一共",
@@ -304,6 +307,18 @@ _ACTION_WORDS = frozenset(ACTIONS)
 def is_action(term: Term) -> bool:
     """A term that is only a verb of stating figures ("新建", "new" → 新增|新建), not a subject."""
     return all(form in _ACTION_WORDS for form in term.forms)
+
+
+def most_specific(terms: Sequence[Term]) -> list[Term]:
+    """The terms without those a longer one holds: asked about "QFLP fund", 基金 is part of
+    QFLP基金 and names nothing else (a paragraph on 资金 is not about it)."""
+    return [
+        t
+        for t in terms
+        if not any(
+            o is not t and len(o.forms[0]) > len(t.forms[0]) and t.forms[0] in o.forms[0] for o in terms
+        )
+    ]
 
 
 def is_measure_word(word: str) -> bool:
