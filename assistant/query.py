@@ -28,7 +28,7 @@ Turn = tuple[str, str]  # (question, answer text), as the page and the API send 
 Attribute = Literal[
     "amount", "percent", "rank", "date", "money", "list", "definition", "yesno", "phrasing", "fact"
 ]
-Meta = Literal["section", "paragraph", "original", "more", "english", "again"]
+Meta = Literal["section", "paragraph", "original", "more", "english", "again", "entry"]
 
 _DATE_ZH = re.compile(r"哪一?年|何时|什么时候|几月|哪个月|哪一天|何年|完工时间|时间节点|截止")
 _DATE_EN = re.compile(r"\bwhen\b|\bwhich year\b|\bwhat year\b|\bby when\b|\bwhat date\b|\bdeadline\b", re.I)
@@ -51,6 +51,14 @@ _META: tuple[tuple[Meta, re.Pattern[str]], ...] = (
             r"哪(?:一|个)?(?:小|大)?(?:部分|章|节|块|方面|板块|个?标题|个?小标题)|标题(?:下|是)|在(?:文件|计划)(?:的)?哪"
             r"|(?:which|what) (?:[\w-]+ ){0,2}(?:part|section|chapter|(?:sub-?)?heading)\b"
             r"|under (?:which|what) (?:(?:sub-?)?heading|title)|where (?:in the (?:document|plan|report)|is (?:that|it|this))",
+            re.I,
+        ),
+    ),
+    (
+        "entry",
+        re.compile(
+            r"词条|哪(?:一|个)?条(?:解释|名词)|\bwhich (?:glossary )?entry\b|\bwhat(?:'s| is) the (?:glossary )?entry\b"
+            r"|\bwhat term is (?:that|this)\b",
             re.I,
         ),
     ),

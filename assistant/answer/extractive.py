@@ -20,7 +20,7 @@ from langchain_core.retrievers import BaseRetriever
 
 from assistant.answer import location, messages
 from assistant.answer.english import figure_in_english
-from assistant.answer.intent import asks_quantity, asserted_numbers
+from assistant.answer.intent import asks_quantity, asserted_numbers, is_claim
 from assistant.answer.result import Answer
 from assistant.answer.terms import Term, coverage, is_action, most_specific
 from assistant.answer.timeframe import Timeframe, When
@@ -63,6 +63,8 @@ _ASKS_ACTION = re.compile(
 )
 # A figure stated as reached ("已建成430PB", "累计…"), not as a target or what a year adds
 _ACHIEVED = re.compile(r"已|累计|现有|目前|存量")
+# "every SME…, right?", "所有中小企业都…吧?": a claim about all of something
+_UNIVERSAL = re.compile(r"所有|全部|每(?:个|一个|家|所)|\b(?:every|all|each)\b", re.I)
 _ONE_SENTENCE = re.compile(r"[这那]句|\b(?:that|this|the) sentence\b", re.I)
 _GLOSSARY = re.compile(r"名词解释|\bglossary\b", re.I)  # only the glossary is asked
 _BODY = re.compile(r"正文|\b(?:main text|body of the (?:plan|report))\b", re.I)  # not the glossary
@@ -236,7 +238,10 @@ class ExtractiveAnswerer:
             clause_form, sentence_form, paragraph_form, units = self._match_forms[row]
             if unasked:  # "人均地区生产总值" does not name the 地区生产总值 asked about
                 clause_form, sentence_form = _masked(clause_form, unasked), _masked(sentence_form, unasked)
-            lexical = coverage(own_terms, clause_form)  # a field says where, not what: not in the clause
+            # a field says where, not what: a clause need not name it, but one that does is no worse
+            lexical = coverage(own_terms, clause_form)
+            if area:  # "在医保影像方面有什么布局?": 加速布局医保影像… names both
+                lexical = max(lexical, coverage(terms, clause_form))
             context = coverage(terms, sentence_form)
             if area:  # "安全生产这块…": the field may be named by the paragraph or its section only
                 context = _coverage_within(terms, sentence_form, area, self._surroundings[pid])
@@ -428,8 +433,8 @@ class ExtractiveAnswerer:
             return self._refuse(query, candidates, docs, reason="no-figure", cite_first=best)
         if not self._gives_attribute(query, span):
             return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
-        if query.claimed:  # "…两个中心合并吧?": does the plan's sentence bear the claim out?
-            return self._check_claim(query, span)
+        if query.claimed or (is_claim(query.question) and _UNIVERSAL.search(query.question)):
+            return self._check_claim(query, span)  # "…两个中心合并吧?", "every SME…, right?"
         spans = [span]
         if query.multi:
             spans += self._more_parts(query, spans, candidates)
@@ -440,6 +445,10 @@ class ExtractiveAnswerer:
         quote = self._quote_text(pid, a, b)
         said = fold(quote + (self.corpus.paragraph(pid).term or ""))  # a glossary item: its term too
         unsaid = [t.forms[0] for t in query.claimed if not t.found_in(said)]
+        universal = _UNIVERSAL.search(query.question)
+        if universal and any(f.unit == "%" and (f.value or 100) < 100 for f in find_figures(quote)):
+            unsaid.append(universal.group(0))  # "所有中小企业…吧?" where the plan says 50%中小企业
+        unsaid = list(dict.fromkeys(unsaid))
         text = messages.claim_check(query.lang, unsaid, quote, pid)
         return _answer(query, text, [cite(self.corpus, pid, quote)])
 
@@ -814,7 +823,14 @@ class ExtractiveAnswerer:
         if not ids:
             return self._refuse(query, [], [], reason="topic")
         paragraph = self.corpus.paragraph(ids[0])
-        if query.meta in ("section", "paragraph"):
+        if query.meta == "entry" and paragraph.kind == "glossary":  # "which glossary entry is that?"
+            entry = re.split(r"[:：]", paragraph.text, maxsplit=1)[0].strip()
+            return _answer(
+                query,
+                messages.glossary_entry(query.lang, entry, paragraph.id),
+                [cite(self.corpus, paragraph.id, entry)],
+            )
+        if query.meta in ("section", "paragraph", "entry"):
             quote = location.quoted_in(query.last_answer, paragraph)
             text, cited = self._where(query, paragraph, quote)
             if query.claimed:  # "…falls under the old-town section, right?": say whether it does

@@ -69,6 +69,13 @@ def located(lang: str, section_path: str, paragraph_id: str, lead: str, run_in: 
     return f"出自{where}{under}，段落 {cite_tag(paragraph_id)}，该段开头是：“{lead}”。"
 
 
+def glossary_entry(lang: str, entry: str, paragraph_id: str) -> str:
+    """Which glossary entry the last answer quoted ("6.大件运输“信用+”服务")."""
+    if lang == "en":
+        return f"It is the glossary entry “{entry}” {cite_tag(paragraph_id)}."
+    return f"出自名词解释的词条“{entry}” {cite_tag(paragraph_id)}。"
+
+
 def section_verdict(lang: str, holds: bool) -> str:
     """Whether the part the user named is where the last answer is ("属于老城区部分吗?")."""
     if lang == "en":
