@@ -15,7 +15,7 @@ from typing import Literal
 
 from assistant.answer import intent as rules
 from assistant.answer.english import Lexicon
-from assistant.answer.terms import Term, TermExtractor, is_action, is_measure, is_measure_word
+from assistant.answer.terms import Term, TermExtractor, is_action, is_action_word, is_measure, is_measure_word
 from assistant.citations import cited_ids
 from assistant.corpus import GLOSSARY_TITLE
 from assistant.figures import THIS_YEAR
@@ -101,7 +101,7 @@ _PRONOUN_ZH = re.compile(
 )
 # not "this year", "that time": a time, not a thing
 _PRONOUN_EN = re.compile(
-    r"\b(?:it|its|this|that|they|them|these|those|one)\b(?! of\b)(?!\s+(?:year|time|month|week|day)s?\b)",
+    r"\b(?:it|its|this|that|they|them|these|those|one|such)\b(?! of\b)(?!\s+(?:year|time|month|week|day)s?\b)",
     re.I,
 )
 # "它说的“两大市场”", "the settlement it mentions": the pronoun is the document, not the last subject
@@ -267,8 +267,9 @@ class QueryStage:
         elliptical = bool(frames) and self._names_no_subject(self.profiles.without_scope(text))
         if elliptical:  # ... after a question about 算力中心: still about 算力中心
             subject = next((found for q, _ in reversed(frames) if (found := self._subject_of(q))), "")
-            asked_back = "?" if text.rstrip().endswith(("?", "？")) else ""  # "…50. Right?" stays a question
-            text = f"{subject} {rules.strip_followup(text)}{asked_back}"
+            stripped = rules.strip_followup(text)
+            asked_back = is_english(text) and text.rstrip().endswith("?") and not stripped.endswith("?")
+            text = f"{subject} {stripped}{'?' if asked_back else ''}"  # "…50. Right?" stays a question
         intent = rules.analyse(text, frames, elliptical=elliptical)
         effective = intent.text
         shift = RELATIVE_YEAR.search(text)
@@ -411,14 +412,25 @@ class QueryStage:
         text = _ASKS_NAMES.sub(" ", text)
         if is_english(text):
             words = self._subject_terms(text, "en")
-            return not text.strip(" ?.!,") or (
-                bool(rules.asserted_numbers(text)) and all(t.absent for t in words)
+            named = [t for t in words if not t.absent]
+            unread = [  # words the lexicon cannot read may be a subject it lacks ("old compounds")
+                w
+                for w in re.findall(r"[a-z]{3,}", rules.topic_of(text).lower())
+                if w not in _WHEN_EN and not self.lexicon.translate_terms(w)
+            ]
+            return (
+                not text.strip(" ?.!,")
+                or (
+                    bool(named) and all(is_action(t) for t in named) and not unread
+                )  # "how much is built already?"
+                or (bool(rules.asserted_numbers(text)) and not named)
             )
         return not any(
             flag.startswith(("n", "x", "j", "eng", "l", "i"))
             and any(ch.isalnum() for ch in word)
             and not is_measure_word(word)
-            for word, flag in self.extractor.tagged(text)
+            and not is_action_word(word)  # "那更新改造呢?": still about the elevators just asked about
+            for word, flag in self.extractor.tagged(rules.topic_of(text))  # "举措" frames, names nothing
         )
 
     def retrieval_text(self, text: str, lang: str) -> str:
@@ -514,6 +526,10 @@ class QueryStage:
         return " ".join(t.forms[0] for t in terms[:2])
 
 
+# words of time and degree in an English follow-up ("how much is built already?"): no subject
+_WHEN_EN = frozenset(
+    ["already", "far", "yet", "still", "now", "currently", "then", "total", "overall", "exactly"]
+)
 # "有点名吗?", "which ones are named?": the named members of what the last answer counted
 _ASKS_NAMES = re.compile(
     r"有?点(?:了)?名|点到(?:了)?名|(?:叫|是)?(?:什么|哪些)名字|有名字吗"

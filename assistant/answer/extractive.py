@@ -474,6 +474,12 @@ class ExtractiveAnswerer:
         paragraph answering: "多少个充电桩" (充电 is only in 飞线充电, elsewhere) is not answered by 口袋公园."""
         if not query.terms:
             return True
+        if (
+            query.kind in ("figure", "trap")
+            and (query.lang == "en" or query.previous)
+            and all(is_action(t) for t in query.terms)
+        ):  # "how many will be launched?" (a verb via the lexicon) or a verb alone after an answer
+            return False  # names no subject: any 启用 is not its figure
         things = most_specific([t for t in query.terms if not is_action(t)] or list(query.terms))
         heaviest = max(t.weight for t in things)
         main = [t for t in things if t.weight >= heaviest - MAIN_SUBJECT_MARGIN]

@@ -305,8 +305,9 @@ _ACTION_WORDS = frozenset(ACTIONS)
 
 
 def is_action(term: Term) -> bool:
-    """A term that is only a verb of stating figures ("新建", "new" → 新增|新建), not a subject."""
-    return all(form in _ACTION_WORDS for form in term.forms)
+    """A term that is only a verb of stating figures ("新建", "new" → 新增|新建, "launch" → 启用|开放:
+    its first reading decides), not a subject."""
+    return term.forms[0] in _ACTION_WORDS
 
 
 def most_specific(terms: Sequence[Term]) -> list[Term]:
@@ -319,6 +320,11 @@ def most_specific(terms: Sequence[Term]) -> list[Term]:
             o is not t and len(o.forms[0]) > len(t.forms[0]) and t.forms[0] in o.forms[0] for o in terms
         )
     ]
+
+
+def is_action_word(word: str) -> bool:
+    """ "更新改造", "新建": what is done, not to what."""
+    return word in _ACTION_WORDS
 
 
 def is_measure_word(word: str) -> bool:
