@@ -19,6 +19,7 @@ from assistant.answer.terms import Term, TermExtractor, is_action, is_action_wor
 from assistant.citations import cited_ids
 from assistant.corpus import GLOSSARY_TITLE
 from assistant.figures import THIS_YEAR
+from assistant.numerals import chinese_value
 from assistant.question import Question
 from assistant.scope import RELATIVE_YEAR, Profiles
 from assistant.text import fold, is_english
@@ -28,7 +29,7 @@ Turn = tuple[str, str]  # (question, answer text), as the page and the API send 
 Attribute = Literal[
     "amount", "percent", "rank", "date", "money", "list", "definition", "yesno", "phrasing", "fact"
 ]
-Meta = Literal["section", "paragraph", "original", "more", "english", "again", "entry"]
+Meta = Literal["section", "paragraph", "original", "more", "english", "again", "entry", "outline"]
 
 _DATE_ZH = re.compile(r"哪一?年|何时|什么时候|几月|哪个月|哪一天|何年|完工时间|时间节点|截止")
 _DATE_EN = re.compile(r"\bwhen\b|\bwhich year\b|\bwhat year\b|\bby when\b|\bwhat date\b|\bdeadline\b", re.I)
@@ -57,7 +58,7 @@ _META: tuple[tuple[Meta, re.Pattern[str]], ...] = (
     (
         "entry",
         re.compile(
-            r"词条|哪(?:一|个)?条(?:解释|名词)|\bwhich (?:glossary )?entry\b|\bwhat(?:'s| is) the (?:glossary )?entry\b"
+            r"词条|哪(?:一|个)?条(?:解释|名词)|名词解释(?:里|中)?第几条|\bwhich (?:glossary )?entry\b|\bwhat(?:'s| is) the (?:glossary )?entry\b"
             r"|\bwhat term is (?:that|this)\b",
             re.I,
         ),
@@ -67,6 +68,7 @@ _META: tuple[tuple[Meta, re.Pattern[str]], ...] = (
         "original",
         re.compile(
             r"原文.{0,6}?(?:怎么|咋|如何)(?:说|写|讲)|原句|原话|原文呢|原文是什么|引用原文|exact (?:words|wording)|original (?:text|wording)"
+            r"|\boriginal (?:chinese|words|sentence|line)\b|\bthe chinese (?:text|original|wording)\b"
             r"|原文.{0,6}?(?:发|给|贴|引|列)|(?:发|给|贴|引|看看?)(?:一下|我)?.{0,3}原文|引(?:一下|用)?(?:那|这)(?:句|段|条)"
             r"|quote (?:it|that|this|the (?:line|sentence|passage|text))|word for word",
             re.I,
@@ -93,7 +95,7 @@ _META_PATTERNS = dict(_META)
 # asked back; the words naming the section are no new subject
 _SECTION_CLAIM = re.compile(
     r"属于.{0,8}(?:部分|板块|章节|一节)|在.{0,8}(?:部分|板块|章节)(?:下面|里)?吗"
-    r"|(?:falls?|is|comes?|belongs?) (?:under|in|to) the [\w\- ]{1,30}(?:section|part|chapter|heading)\b",
+    r"|(?:falls?|is|comes?|belongs?|'s) (?:under|in|to) the [\w\- ]{1,30}(?:section|part|chapter|heading)\b",
     re.I,
 )
 _PRONOUN_ZH = re.compile(
@@ -137,6 +139,7 @@ class Query:
     claim_topic: tuple[Term, ...] = ()  # what the claim is about ("灯具城…"): on topic when the plan names it
     meta: Meta | None = None
     previous: tuple[str, ...] = ()  # paragraph IDs the last answer cited
+    outline_part: int = 0  # an outline question: 0 for the parts, n for the sections of the n-th part
     last_answer: str = ""  # a question about the last answer: that answer's text (its quotes)
     repeat: Query | None = None  # ... and the question that answer answered, understood again
     locate: bool = False  # also asks where the plan says it ("哪一部分提到了云上政务?")
@@ -232,6 +235,26 @@ class QueryStage:
     def _one(self, question: Question, text: str, history: Sequence[Turn]) -> Query:
         text = rules.strip_injection(text) or text
         previous = tuple(cited_ids(history[-1][1])) if history else ()
+        outline = self._outline_asked(text)
+        if outline is not None:
+            return Query(
+                question=question.text,
+                text=text,
+                lang="en" if is_english(text) else "zh",
+                kind="meta",
+                attribute="list",
+                multi=False,
+                units=frozenset(),
+                asserted=frozenset(),
+                terms=(),
+                retrieval=text,
+                meta="outline",
+                outline_part=outline,
+                scope=None,
+                docs=self.profiles.scope(text)[1],
+                previous=previous,
+                notes=question.notes,
+            )
         meta = meta_of(text, history)
         if meta is not None:
             # "刚才建成的数再说一遍?": the turn it names, else the last one
@@ -306,6 +329,25 @@ class QueryStage:
             previous=previous,
             notes=question.notes,
         )
+
+    def _outline_asked(self, text: str) -> int | None:
+        """ "分了哪三方面?" → 0 (the parts); "第一个下面又分哪几块?" → 1 (the first part's sections);
+        None when the question is about something else ("经开区分了哪几块?" names its subject)."""
+        asked = _OUTLINE.search(text)
+        if asked is None:
+            return None
+        nth = _NTH.search(text)
+        rest = _NTH.sub(" ", text[: asked.start()] + " " + text[asked.end() :])
+        lang = "en" if is_english(text) else "zh"
+        if any(
+            not t.absent
+            for t in self._subject_terms(self.profiles.without_scope(rest), lang, keep_names=False)
+        ):
+            return None
+        if nth is None:
+            return 0
+        word = nth.group(1) or nth.group(2)
+        return int(word) if word.isdigit() else _ORDINALS.get(word.lower()) or int(chinese_value(word))
 
     def _section_claimed(self, text: str, lang: str) -> tuple[Term, ...]:
         """ "这个属于老城区部分吗?": the words naming the section claimed (老城区), held against where
@@ -421,8 +463,8 @@ class QueryStage:
             return (
                 not text.strip(" ?.!,")
                 or (
-                    bool(named) and all(is_action(t) for t in named) and not unread
-                )  # "how much is built already?"
+                    all(is_action(t) for t in named) and not unread
+                )  # "how much is built already?", "total length?"
                 or (bool(rules.asserted_numbers(text)) and not named)
             )
         return not any(
@@ -528,7 +570,20 @@ class QueryStage:
 
 # words of time and degree in an English follow-up ("how much is built already?"): no subject
 _WHEN_EN = frozenset(
-    ["already", "far", "yet", "still", "now", "currently", "then", "total", "overall", "exactly"]
+    [
+        "already",
+        "far",
+        "yet",
+        "still",
+        "now",
+        "currently",
+        "then",
+        "total",
+        "overall",
+        "exactly",
+        "length",
+        "size",
+    ]
 )
 # "有点名吗?", "which ones are named?": the named members of what the last answer counted
 _ASKS_NAMES = re.compile(
@@ -536,6 +591,18 @@ _ASKS_NAMES = re.compile(
     r"|\b(?:which|what) (?:ones?|of them)\b[^?]*\bnamed\b|\bare (?:any|they) (?:of them )?named\b|\bname them\b",
     re.I,
 )
+# "今年工作安排分了哪三方面?", "第一个下面又分哪几块?", "what are the main areas of work?": the outline
+_OUTLINE = re.compile(
+    r"(?:分|有|包括|包含)了?(?:哪|几)[几两三四五六七八九十]?(?:个|大)?(?:方面|部分|板块|大块|块)"
+    r"|(?:哪|几)[几两三四五六七八九十]?(?:个|大)?(?:方面|部分|板块)的?(?:工作|任务|内容)"
+    r"|\b(?:main|major|key|three|four|five) (?:areas|parts|sections|pillars|themes)\b"
+    r"|\bhow is (?:the|this) (?:plan|document|report) (?:organi[sz]ed|structured)\b",
+    re.I,
+)
+_NTH = re.compile(
+    r"第([一二三四五六七八九十\d])个?(?:部分|方面)?|\b(first|second|third|fourth|fifth)\b", re.I
+)
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 # "规划里", "计划中", "文件上": where to look (the document), not what about
 _IN_THE_DOCUMENT = re.compile(r"(?:规划|计划|文件|报告|工作安排|安排|原文|正文)(?:里|中|上)(?:面)?")
 # word classes a claim does not rest on: pronouns, adverbs, particles, numerals, times

@@ -140,3 +140,25 @@ def test_a_question_about_the_glossary_is_answered_from_its_entries_only(
     assistant: Assistant, question: str, expected: str
 ) -> None:
     assert expected in assistant.ask(question).text
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [
+        (
+            ["今年工作安排分了哪几个方面?"],
+            ["一、坚持老城、经开、高新三区并进", "三、坚持底线、红线、防线三线同筑"],
+        ),
+        (["How is the plan organised?"], ["二、坚持生产、生活、生态三生融合 [zl2025/p09]"]),
+        (["计划有哪几个部分?", "第二个下面又分哪几块?"], ["(一)新质动能加速集聚", "(四)民生福祉优质共享"]),
+    ],
+)
+def test_the_outline_is_answered_from_the_headings(
+    assistant: Assistant, turns: list[str], expected: list[str]
+) -> None:
+    answer = _converse(assistant, turns)[-1]
+    assert all(e in answer for e in expected)
+
+
+def test_a_question_naming_its_subject_is_no_outline_question(assistant: Assistant) -> None:
+    assert assistant.understand("经开区分了哪几块?").meta is None

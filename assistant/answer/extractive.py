@@ -58,7 +58,7 @@ COUNT_UNITS = frozenset(
 )
 # "今年对它有什么安排?": what the plan does about a term, which its body says (not the glossary)
 _ASKS_ACTION = re.compile(
-    r"安排|目标|打算|举措|措施|任务|要做|怎么做|做什么|推进|部署|\b(?:plans? (?:to|for)|planning|targets?|arrangements?|measures|doing|do (?:about|with)|commits?|this year)\b",
+    r"安排|目标|打算|举措|措施|任务|要做|怎么做|做什么|推进|部署|\b(?:plans? (?:to|for)|planning|planned|targets?|arrangements?|measures|doing|do (?:about|with)|commits?|this year)\b",
     re.I,
 )
 # A figure stated as reached ("已建成430PB", "累计…"), not as a target or what a year adds
@@ -488,6 +488,21 @@ class ExtractiveAnswerer:
         document = self._folded_documents[pid.split("/")[0]]
         return not any(t.found_in(document) for t in main)
 
+    def _outline(self, query: Query) -> Answer:
+        """ "分了哪几方面?": the document's numbered parts; "第一个下面分哪几块?": that part's sections."""
+        doc = (query.docs or (self.profiles.default,))[0]
+        paragraphs = self.corpus.only(doc).paragraphs
+        listed = location.parts_of(paragraphs)
+        if query.outline_part:
+            if query.outline_part > len(listed):
+                return self._refuse(query, [], [], reason="topic")
+            listed = location.sections_under(paragraphs, listed[query.outline_part - 1])
+        if not listed:
+            return self._refuse(query, [], [], reason="topic")
+        items = [(p.id, location.heading_of(p)) for p in listed]
+        text = messages.outline(query.lang, items, part=query.outline_part)
+        return _answer(query, text, [cite(self.corpus, pid, heading) for pid, heading in items])
+
     def _in_area(self, query: Query, pid: str) -> bool:
         """Is the paragraph in the field asked about ("安全生产这块…", or what "it" stands for), by
         its own words or its section's?"""
@@ -825,6 +840,8 @@ class ExtractiveAnswerer:
 
     def _about_last_answer(self, query: Query) -> Answer:
         """ "哪一部分?", "原文怎么说?", "say more": answered from the last answer's citations."""
+        if query.meta == "outline":
+            return self._outline(query)
         ids = [pid for pid in query.previous if pid in self.corpus]
         if not ids:
             return self._refuse(query, [], [], reason="topic")

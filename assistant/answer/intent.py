@@ -156,7 +156,7 @@ def is_followup(text: str, history: Sequence[tuple[str, str]]) -> bool:
     return bool(pattern.search(text.strip())) or len(topic_of(text)) <= 2
 
 
-_OWN_QUESTION_ZH = re.compile(r"什么|哪|怎么|如何|谁")
+_OWN_QUESTION_ZH = re.compile(r"什么|哪|怎么|如何|谁|讲讲|说说|介绍|解释")
 _OWN_QUESTION_EN = re.compile(r"\b(?:what|which|who|how|where|why)\b", re.I)
 
 

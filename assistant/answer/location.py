@@ -8,13 +8,15 @@ Work plans often head a passage with a short sentence of its own inside a paragr
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from assistant.citations import CITATION_TAG
 from assistant.corpus import Corpus, Paragraph
 
 MAX_LEAD_QUOTE = 40  # characters of a paragraph's opening shown with where it is
-# a run-in heading: a short sentence of words only, no figure, comma or quote ("完善城市功能。")
-RUN_IN_HEADING = re.compile(r"[\u4e00-\u9fff]{3,12}")
+# a run-in heading: a short sentence of words only, no figure or comma ("完善城市功能。",
+# "大步伐建设“两湖”创新先行区。")
+RUN_IN_HEADING = re.compile(r"[\u4e00-\u9fff“”]{3,16}")
 _SENTENCE_END = re.compile(r"[。！？!?]")
 
 
@@ -81,3 +83,33 @@ def sentence_around(paragraph: Paragraph, quote: str) -> str:
     begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, at)), default=0)
     stop = _SENTENCE_END.search(text, at + len(quote) - 1 if quote[-1:] in "。！？!?" else at + len(quote))
     return text[begin : stop.end() if stop else len(text)].strip()
+
+
+# the numbered parts of a document ("一、坚持老城、经开、高新三区并进,…") and their sections ("(一)做精老城区。")
+_PART = re.compile(r"^[一二三四五六七八九十]+、")
+_SECTION = re.compile(r"^[(（][一二三四五六七八九十]+[)）]")
+_HEADING_END = re.compile(r"[,，。；;:：]")
+
+
+def heading_of(paragraph: Paragraph) -> str:
+    """A numbered heading as the paragraph states it, up to its first stop ("一、坚持老城、经开、高新三区并进")."""
+    stop = _HEADING_END.search(paragraph.text)
+    return paragraph.text[: stop.start() if stop else len(paragraph.text)].strip()
+
+
+def parts_of(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
+    """The headings of a document's numbered parts, in order."""
+    return [p for p in paragraphs if p.kind == "heading" and _PART.match(p.text)]
+
+
+def sections_under(paragraphs: Sequence[Paragraph], part: Paragraph) -> list[Paragraph]:
+    """The paragraphs that open the numbered sections of one part ("(一)做精老城区。…")."""
+    label = part.section_path[-1] if part.section_path else heading_of(part)
+    return [
+        p
+        for p in paragraphs
+        if p.kind == "body"
+        and _SECTION.match(p.text)
+        and p.section_path[:1] == (label,)
+        and len(p.section_path) > 1
+    ]

@@ -76,6 +76,17 @@ def glossary_entry(lang: str, entry: str, paragraph_id: str) -> str:
     return f"出自名词解释的词条“{entry}” {cite_tag(paragraph_id)}。"
 
 
+def outline(lang: str, items: Sequence[tuple[str, str]], part: int = 0) -> str:
+    """The document's numbered parts (or one part's sections), each with its paragraph ID."""
+    lines = "\n".join(f"{heading} {cite_tag(pid)}" for pid, heading in items)
+    if lang == "en":
+        head = f"Part {part} has these sections:" if part else "The plan is organised in these parts:"
+        return f"{head}\n{lines}"
+    nth = "一二三四五六七八九十"[part - 1] if 0 < part <= 10 else str(part)
+    head = f"第{nth}部分下分为：" if part else "计划分为以下几个部分："
+    return f"{head}\n{lines}"
+
+
 def section_verdict(lang: str, holds: bool) -> str:
     """Whether the part the user named is where the last answer is ("属于老城区部分吗?")."""
     if lang == "en":
