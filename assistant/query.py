@@ -49,9 +49,10 @@ _META: tuple[tuple[Meta, re.Pattern[str]], ...] = (
     (
         "section",
         re.compile(
-            r"哪(?:一|个)?(?:小|大)?(?:部分|章|节|块|方面|板块|个?标题|个?小标题)|标题(?:下|是)|在(?:文件|计划)(?:的)?哪"
+            r"哪(?:一|个)?(?:小|大)?(?:部分|章|节|块|方面|板块|个?标题|个?小标题|个?分论点|个?论点)|出处|出自哪|标题(?:下|是)|在(?:文件|计划)(?:的)?哪"
             r"|(?:which|what) (?:[\w-]+ ){0,2}(?:part|section|chapter|(?:sub-?)?heading)\b"
-            r"|under (?:which|what) (?:(?:sub-?)?heading|title)|where (?:in the (?:document|plan|report)|is (?:that|it|this))",
+            r"|under (?:which|what) (?:(?:sub-?)?heading|title)|where (?:in the (?:document|plan|report)|is (?:that|it|this))"
+            r"|where(?:'s| is| does) (?:that|it|this)(?: come)? from|\bthe source\b",
             re.I,
         ),
     ),
@@ -91,6 +92,8 @@ _META: tuple[tuple[Meta, re.Pattern[str]], ...] = (
     ),
 )
 _META_PATTERNS = dict(_META)
+_POINTING_BACK_METAS = ("original", "again", "english", "more")
+_POINTS_BACK = re.compile(r"\b(?:that|this|it)\b|[这那](?:句|段|条|个)", re.I)
 # "So this falls under the old-town section, right?", "这个属于老城区部分吗?": where the last answer is,
 # asked back; the words naming the section are no new subject
 _SECTION_CLAIM = re.compile(
@@ -190,9 +193,14 @@ def meta_of(text: str, history: Sequence[Turn]) -> Meta | None:
         return None
     if _SECTION_CLAIM.search(text):
         return "section"
+    named = next((name for name, pattern in _META if pattern.search(text)), None)
+    if named in _POINTING_BACK_METAS and _POINTS_BACK.search(text):
+        return (
+            named  # "Give me the original Chinese for that line.": however long, it is about the last answer
+        )
     if _asks_about_more(text):  # a long question about something else that happens to say "which part"
         return None
-    return next((name for name, pattern in _META if pattern.search(text)), None)
+    return named
 
 
 class QueryStage:

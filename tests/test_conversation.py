@@ -63,6 +63,13 @@ def test_a_conversation_holds_together(assistant: Assistant) -> None:
         ("“三先三后”原则是什么意思?", "正文里这个原则用在哪里?", "客车厂"),  # the body, not the glossary
         ("今年新增多少绿地?", "那句的原文给我", "新增绿地10公顷。"),  # that sentence, whole
         ("Which community health centres are being merged?", "And which new centre gets built?", "医康养"),
+        ("今年新增多少绿地?", "Where's that from?", "提升城市品质"),
+        (
+            "Which firm is to expand capacity on site?",
+            "Quote me the original Chinese of that line, please.",
+            "冈本工机",
+        ),
+        ("什么是“两个生命通道”?", "它在名词解释第几条?", "5. “两个生命通道”"),
         ("今年增加多少学位?", "网上说是一万个啊", "不对"),
         ("How many cross-border e-commerce firms are to be attracted?", "My boss said 50. Right?", "No."),
     ],

@@ -50,6 +50,7 @@ MAX_FACT_SPAN = 120  # longest quote of a fact: its clause and the rest of its s
 MAX_LEAD = 16  # a sentence this short, without a figure, heads the next one ("以破局思维推进商圈复兴。")
 PERIOD_LEAD = 30  # a paragraph opening "——这五年，…" speaks of the period throughout
 WARM_FIGURES = 500  # up to this many figures, warm_up embeds their subjects (a library's wait until asked)
+ACTION_SHARE = 0.5  # a verb of the question ("新建", "built") weighs this share of a term in scoring clauses
 W_SUBJECT = 1.0  # a figure whose own subject holds the question's terms beats its neighbours
 MAIN_SUBJECT_MARGIN = 1.0  # terms this close to the heaviest one are the question's main subject
 RATE_UNITS = frozenset(["%", "个百分点", "位数"])  # a rate of change or a share, not a level
@@ -65,7 +66,7 @@ _ASKS_ACTION = re.compile(
 _ACHIEVED = re.compile(r"已|累计|现有|目前|存量")
 # "every SME…, right?", "所有中小企业都…吧?": a claim about all of something
 _UNIVERSAL = re.compile(r"所有|全部|每(?:个|一个|家|所)|\b(?:every|all|each)\b", re.I)
-_ONE_SENTENCE = re.compile(r"[这那]句|\b(?:that|this|the) sentence\b", re.I)
+_ONE_SENTENCE = re.compile(r"[这那]句|\b(?:that|this|the) (?:sentence|line)\b", re.I)
 _GLOSSARY = re.compile(r"名词解释|\bglossary\b", re.I)  # only the glossary is asked
 _BODY = re.compile(r"正文|\b(?:main text|body of the (?:plan|report))\b", re.I)  # not the glossary
 _FULL_STOP = re.compile(r"[。!！?？]")
@@ -218,6 +219,11 @@ class ExtractiveAnswerer:
         asked: str = "",
         area: Sequence[Term] = (),
     ) -> list[Candidate]:
+        if any(not is_action(t) for t in terms):  # "the new settlement being built": 集居点 decides
+            terms = [
+                dataclass_replace(t, weight=t.weight * ACTION_SHARE) if is_action(t) else t for t in terms
+            ]
+            area = [t for t in terms if any(t.forms == a.forms for a in area)]
         ranks: dict[int, int] = {}
         for rank, doc in enumerate(docs):
             pid = doc.metadata.get("paragraph_id")
