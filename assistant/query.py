@@ -142,6 +142,7 @@ class Query:
     claim_topic: tuple[Term, ...] = ()  # what the claim is about ("灯具城…"): on topic when the plan names it
     meta: Meta | None = None
     previous: tuple[str, ...] = ()  # paragraph IDs the last answer cited
+    what_else: bool = False  # "还提了啥?", "what else…?": more than, and other than, the last answer
     outline_part: int = 0  # an outline question: 0 for the parts, n for the sections of the n-th part
     last_answer: str = ""  # a question about the last answer: that answer's text (its quotes)
     repeat: Query | None = None  # ... and the question that answer answered, understood again
@@ -334,6 +335,8 @@ class QueryStage:
             focus=focus,
             claimed=self._claimed(effective, terms) if claim else (),
             claim_topic=self._claim_topic(effective) if claim else (),
+            what_else=bool(history) and bool(_WHAT_ELSE.search(own)),
+            last_answer=history[-1][1] if history and _WHAT_ELSE.search(own) else "",
             previous=previous,
             notes=question.notes,
         )
@@ -611,6 +614,12 @@ _NTH = re.compile(
     r"第([一二三四五六七八九十\d])个?(?:部分|方面)?|\b(first|second|third|fourth|fifth)\b", re.I
 )
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+# "还提了啥?", "what else does it say?": more of the same subject, not the last answer again
+_WHAT_ELSE = re.compile(
+    r"还(?:提了|说了|讲了|提到了?|有|要做|做了)(?:啥|什么|哪些|别的)|还有(?:啥|什么|哪些|别的|其他)|别的呢|其他的?呢"
+    r"|\bwhat else\b|\banything else\b",
+    re.I,
+)
 # "规划里", "计划中", "文件上": where to look (the document), not what about
 _IN_THE_DOCUMENT = re.compile(r"(?:规划|计划|文件|报告|工作安排|安排|原文|正文)(?:里|中|上)(?:面)?")
 # word classes a claim does not rest on: pronouns, adverbs, particles, numerals, times

@@ -169,3 +169,11 @@ def test_the_outline_is_answered_from_the_headings(
 
 def test_a_question_naming_its_subject_is_no_outline_question(assistant: Assistant) -> None:
     assert assistant.understand("经开区分了哪几块?").meta is None
+
+
+def test_what_else_gives_other_sentences_than_the_last_answer(assistant: Assistant) -> None:
+    first, more = _converse(
+        assistant,
+        ["常信院与常交院联合升本是哪个部分的工作?", "What else does that part say about agriculture?"],
+    )
+    assert "现代农业产业高质量发展示范园" in more and "联合升本" not in more

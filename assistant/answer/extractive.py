@@ -50,6 +50,7 @@ MAX_FACT_SPAN = 120  # longest quote of a fact: its clause and the rest of its s
 MAX_LEAD = 16  # a sentence this short, without a figure, heads the next one ("以破局思维推进商圈复兴。")
 PERIOD_LEAD = 30  # a paragraph opening "——这五年，…" speaks of the period throughout
 WARM_FIGURES = 500  # up to this many figures, warm_up embeds their subjects (a library's wait until asked)
+MAX_MORE = 3  # "还提了啥?": this many sentences at most
 ACTION_SHARE = 0.5  # a verb of the question ("新建", "built") weighs this share of a term in scoring clauses
 W_SUBJECT = 1.0  # a figure whose own subject holds the question's terms beats its neighbours
 MAIN_SUBJECT_MARGIN = 1.0  # terms this close to the heaviest one are the question's main subject
@@ -431,6 +432,13 @@ class ExtractiveAnswerer:
                 spans += self._more_parts(query, spans, [c for c in candidates if c.has_figure])
                 spans += self._more_units(query, spans, candidates)
             return self._quote(query, spans, resolved=fact)
+        if query.what_else:  # "还提了啥?", "what else does it say about…?": not what was just quoted
+            fresh = [
+                c for c in candidates if self._text(c.paragraph_id, (c.start, c.end)) not in query.last_answer
+            ]
+            if not fresh:
+                return self._refuse(query, candidates, docs, reason="topic")
+            candidates, best = fresh, fresh[0]
         span = self._fact_span(best)
         if not self._names_main_subject(query, span[0]):  # "doing with QFLP funds": 基金招商 is not it
             return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
@@ -444,7 +452,28 @@ class ExtractiveAnswerer:
         spans = [span]
         if query.multi:
             spans += self._more_parts(query, spans, candidates)
+        if query.what_else:
+            spans += self._more_on(query, spans, candidates)
         return self._quote(query, spans)
+
+    def _more_on(
+        self, query: Query, chosen: list[tuple[str, int, int]], candidates: Sequence[Candidate]
+    ) -> list[tuple[str, int, int]]:
+        """ "还提了啥?": other sentences naming the subject, up to MAX_MORE in all, none quoted before."""
+        things = most_specific([t for t in (query.area or query.terms) if not is_action(t)])
+        spans = list(chosen)
+        for c in candidates:
+            if len(spans) >= MAX_MORE:
+                break
+            span = self._fact_span(c)
+            text = self._text(span[0], span[1:])
+            if span in spans or text.strip("。") in query.last_answer:
+                continue
+            if any(pid == span[0] and a < span[2] and span[1] < b for pid, a, b in spans):
+                continue  # overlaps a quote already chosen
+            if any(t.found_in(fold(text)) for t in things) and self._in_area(query, c.paragraph_id):
+                spans.append(span)
+        return spans[len(chosen) :]
 
     def _check_claim(self, query: Query, span: tuple[str, int, int]) -> Answer:
         pid, a, b = span
