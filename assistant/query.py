@@ -16,7 +16,7 @@ from typing import Literal
 from assistant.answer import intent as rules
 from assistant.answer.english import Lexicon
 from assistant.answer.terms import Term, TermExtractor, is_action, is_action_word, is_measure, is_measure_word
-from assistant.citations import cited_ids
+from assistant.citations import CITATION_TAG, cited_ids
 from assistant.corpus import GLOSSARY_TITLE
 from assistant.figures import THIS_YEAR
 from assistant.numerals import chinese_value
@@ -293,6 +293,7 @@ class QueryStage:
                 notes=question.notes,
             )
         own = text  # the follow-up's own words, before the conversation completes them
+        text = _pick_listed(text, history)  # "中间那个,排名目标是多少?": the middle item of the last list
         text, referent = self._resolve_reference(text, history)
         frames = self._frames(history)
         # "已经建成多少?", "上海呢?", "那去年呢?": a place or a time is no subject of its own
@@ -614,6 +615,48 @@ _NTH = re.compile(
     r"第([一二三四五六七八九十\d])个?(?:部分|方面)?|\b(first|second|third|fourth|fifth)\b", re.I
 )
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+# "第二个", "中间那个", "the last one": an item of the list the last answer gave
+_POSITION = re.compile(
+    r"(?:第(?P<nth>[一二三四五六七八九十\d])个|(?P<middle>中间)(?:那|的)?个|(?P<last>最后)(?:一|那)?个)"
+    r"|\bthe (?P<en>first|second|third|fourth|fifth|middle|last) one\b",
+    re.I,
+)
+
+
+def _listed(answer: str) -> list[str]:
+    """The items an answer cites one by one: each quote, or each line before its tag ("一、坚持… [p05]")."""
+    items, begin = [], 0
+    for tag in CITATION_TAG.finditer(answer):
+        segment, begin = answer[begin : tag.start()], tag.end()
+        if "“" in segment and "”" in segment:
+            item = segment[segment.index("“") + 1 : segment.rindex("”")]
+        else:
+            item = re.split(r"[：:]", segment)[-1]
+        if item.strip():
+            items.append(item.strip())
+    return items
+
+
+def _pick_listed(text: str, history: Sequence[Turn]) -> str:
+    """ "中间那个,排名目标是多少?" after a list of three: "(二)做强经开区,排名目标是多少?"."""
+    position = _POSITION.search(text)
+    if position is None or not history:
+        return text
+    lines = _listed(history[-1][1])
+    if len(lines) < 2:
+        return text
+    word = (position.group("nth") or position.group("en") or "").lower()
+    if position.group("middle") or word == "middle":
+        index = len(lines) // 2
+    elif position.group("last") or word == "last":
+        index = len(lines) - 1
+    else:
+        index = (int(word) if word.isdigit() else _ORDINALS.get(word) or int(chinese_value(word))) - 1
+    if not 0 <= index < len(lines):
+        return text
+    return text[: position.start()] + lines[index] + text[position.end() :]
+
+
 # "还提了啥?", "what else does it say?": more of the same subject, not the last answer again
 _WHAT_ELSE = re.compile(
     r"还(?:提了|说了|讲了|提到了?|有|要做|做了)(?:啥|什么|哪些|别的)|还有(?:啥|什么|哪些|别的|其他)|别的呢|其他的?呢"

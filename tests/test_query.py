@@ -366,3 +366,20 @@ def test_the_most_specific_terms_stand_for_their_parts() -> None:
 
     qflp, fund, launch = Term(("qflp基金",), 5.6), Term(("基金", "资金"), 4.5), Term(("启用",), 4.7)
     assert most_specific([qflp, fund, launch]) == [qflp, launch]
+
+
+@pytest.mark.parametrize(
+    ("reference", "picked"),
+    [
+        ("第二个具体讲了什么?", "(二)做强经开区"),
+        ("中间那个呢?", "(二)做强经开区"),
+        ("the last one?", "(三)做大高新区"),
+    ],
+)
+def test_a_position_in_the_last_list_names_that_item(
+    assistant: Assistant, reference: str, picked: str
+) -> None:
+    listed = (
+        "第一部分下分为：(一)做精老城区 [zl2025/p06] (二)做强经开区 [zl2025/p07] (三)做大高新区 [zl2025/p08]"
+    )
+    assert picked in assistant.understand(reference, [("第一个下面分哪几块?", listed)]).text
