@@ -341,3 +341,8 @@ def test_a_claimed_figure_is_judged_even_when_it_looks_like_a_year_or_the_plan_h
     answer = ask(assistant, question)
     assert answer.text.startswith(verdict) and quoted in answer.text and not answer.abstained
     assert_faithful(answer)
+
+
+def test_a_list_asked_beside_another_slogan_is_given_when_its_members_follow(assistant: Assistant) -> None:
+    answer = assistant.ask("“两湖”创新先行区里的“两路两河”分别指什么?").text
+    assert "腾龙大道、振中路" in answer and "新孟河、扁担河" in answer

@@ -930,18 +930,13 @@ def _lists_members(quote: str, terms: Sequence[Term], question: str) -> bool:
     "深化“三中心两基地一平台”建设" does not (its 中心, 基地, 平台 are never named), nor does a count
     alone ("12个民生实事候选项目,提请…票决")."""
     asked = [t for t in terms if t.weight >= max((x.weight for x in terms), default=0) * 0.5]
-    slogan = next(
-        (
-            m
-            for m in _COUNTED_SLOGAN.finditer(quote)
-            if fold(m.group(1)) in fold(question) or any(t.found_in(fold(m.group(1))) for t in asked)
-        ),
-        None,
-    )
-    if slogan:
-        heads = [h for h in _COUNT.split(slogan.group(1)) if re.search(r"[\u4e00-\u9fff]", h)]
-        rest = quote[slogan.end() :]
-        return bool(heads) and all(h[-1] in rest for h in heads)
+    slogans = [
+        m
+        for m in _COUNTED_SLOGAN.finditer(quote)
+        if fold(m.group(1)) in fold(question) or any(t.found_in(fold(m.group(1))) for t in asked)
+    ]
+    if slogans:  # any of them ("“两湖”…里的“两路两河”分别是哪几条?": the 两路两河 are named)
+        return any(_members_follow(quote, slogan) for slogan in slogans)
     figures = [
         f for f in find_figures(quote) if any(t.found_in(fold(quote[f.end : f.end + 12])) for t in asked)
     ]
@@ -952,6 +947,13 @@ def _lists_members(quote: str, terms: Sequence[Term], question: str) -> bool:
         # members named in the figure's own clause: "启用鸣珂巷幼儿园、区老年大学等5所新校"
         return "、" in quote[clause_start : figure.start] or "、" in quote[figure.end : clause_end]
     return True
+
+
+def _members_follow(quote: str, slogan: re.Match[str]) -> bool:
+    """Are a counted slogan's members named after it ("“两路两河”,以腾龙大道、振中路…新孟河")?"""
+    heads = [h for h in _COUNT.split(slogan.group(1)) if re.search(r"[\u4e00-\u9fff]", h)]
+    rest = quote[slogan.end() :]
+    return bool(heads) and all(h[-1] in rest for h in heads)
 
 
 # Words that make a measure another one: 人均地区生产总值 is not 地区生产总值, 单位GDP能耗 not GDP
