@@ -530,6 +530,9 @@ class QueryStage:
         pronoun = (_PRONOUN_EN if english else _PRONOUN_ZH).search(text)
         if pronoun is None or (not english and self._ends_with_subject(text[: pronoun.start()])):
             return text, ""  # "公益讲座这类活动呢?": the pronoun points at the words before it
+        topic = _TOPIC_FIRST.match(text[: pronoun.start()])
+        if english and topic and any(not t.absent for t in self._subject_terms(topic.group("topic"), "en")):
+            return text, ""  # "And 云上政务 — what's planned for it?": it is the topic just named
         # the last turn that named something: "它一般由谁来办?" names nothing, the turn before did
         subject = next(
             (
@@ -657,6 +660,8 @@ def _pick_listed(text: str, history: Sequence[Turn]) -> str:
     return text[: position.start()] + lines[index] + text[position.end() :]
 
 
+# "And 云上政务 — what's planned for it?", "As for QFLP funds, how big is it?": a topic set first
+_TOPIC_FIRST = re.compile(r"^\s*(?:and |as for |about |regarding )?(?P<topic>[^—–,:;?]+?)\s*[—–,:;]", re.I)
 # "还提了啥?", "what else does it say?": more of the same subject, not the last answer again
 _WHAT_ELSE = re.compile(
     r"还(?:提了|说了|讲了|提到了?|有|要做|做了)(?:啥|什么|哪些|别的)|还有(?:啥|什么|哪些|别的|其他)|别的呢|其他的?呢"

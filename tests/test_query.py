@@ -383,3 +383,14 @@ def test_a_position_in_the_last_list_names_that_item(
         "第一部分下分为：(一)做精老城区 [zl2025/p06] (二)做强经开区 [zl2025/p07] (三)做大高新区 [zl2025/p08]"
     )
     assert picked in assistant.understand(reference, [("第一个下面分哪几块?", listed)]).text
+
+
+def test_it_after_a_topic_set_first_is_that_topic(assistant: Assistant) -> None:
+    history = [
+        (
+            "What mechanism is used to push implementation?",
+            assistant.ask("What mechanism is used to push implementation?").text,
+        )
+    ]
+    query = assistant.understand("And 云上政务 — what's planned for it?", history)
+    assert [t.forms[0] for t in query.terms] == ["云上政务"]
