@@ -27,7 +27,7 @@ from assistant.text import fold, is_english
 Turn = tuple[str, str]  # (question, answer text), as the page and the API send history
 
 Attribute = Literal[
-    "amount", "percent", "rank", "date", "money", "list", "definition", "yesno", "phrasing", "fact"
+    "amount", "percent", "rank", "date", "place", "money", "list", "definition", "yesno", "phrasing", "fact"
 ]
 Meta = Literal["section", "paragraph", "original", "more", "english", "again", "entry", "outline"]
 
@@ -40,6 +40,12 @@ _LIST_EN = re.compile(
     r"\bwhich (?:two|three|four|five|ones)\b|\bwhat are the (?:names|members|items|parts)\b|\blist\b|\bwhat (?:exactly )?makes? up\b|\bname the\b",
     re.I,
 )
+# "具体建在哪个街道?", "where will it be located?": a place is what is asked
+_PLACE_ASKED = re.compile(
+    r"(?:建在|位于|落在|落户|选址在?|设在)哪|在哪个?(?:街道|镇|村|社区|位置|地点|地方)|选址"
+    r"|\bwhere (?:is|will|would|does) .{0,40}\b(?:located|built|sited|based)\b|\bwhich (?:street|town|village|subdistrict)\b",
+    re.I,
+)
 _PHRASING = re.compile(
     r"表述|提法|怎么说|怎么提|怎样表述|原话|措辞|\bhow does the plan (?:phrase|word|put|describe)|\bwording\b|\bphrase[sd]?\b",
     re.I,
@@ -49,7 +55,7 @@ _META: tuple[tuple[Meta, re.Pattern[str]], ...] = (
     (
         "section",
         re.compile(
-            r"哪(?:一|个)?(?:小|大)?(?:部分|章|节|块|方面|板块|个?标题|个?小标题|个?分论点|个?论点)|出处|出自哪|标题(?:下|是)|在(?:文件|计划)(?:的)?哪"
+            r"哪(?:一|个)?(?:小|大)?(?:部分|章|节|块|方面|板块|个?标题|个?小标题|个?分论点|个?论点)|出处|出自哪|标题(?:下|是|原文|叫什么)|在(?:文件|计划)(?:的)?哪"
             r"|(?:which|what) (?:[\w-]+ ){0,2}(?:part|section|chapter|(?:sub-?)?heading)\b"
             r"|under (?:which|what) (?:(?:sub-?)?heading|title)|where (?:in the (?:document|plan|report)|is (?:that|it|this))"
             r"|where(?:'s| is| does) (?:that|it|this)(?: come)? from|\bthe source\b",
@@ -113,7 +119,8 @@ _PRONOUN_EN = re.compile(
 _DOCUMENT_PRONOUN_ZH = re.compile(r"(?:它|其)(?:说|提到|提出|讲|写|列|点名)|(?:它|其)(?:里|中)(?:面|的)")
 _DOCUMENT_PRONOUN_EN = re.compile(
     r"\b(?:it|they)\s+(?:mentions?|says?|lists?|names?|talks? about|refers? to|describes?|calls?"
-    r"|wants?|plans?|aims?|intends?|expects?|hopes?|lays? out)\b",
+    r"|wants?|plans?|aims?|intends?|expects?|hopes?|lays? out)\b"
+    r"|\b(?:say|says|said)\s+(?:that\s+)?(?:it|they)\b",
     re.I,
 )
 
@@ -162,6 +169,8 @@ def attribute_of(text: str, kind: str, units: frozenset[str]) -> Attribute:
         return "phrasing"
     if (_DATE_EN if english else _DATE_ZH).search(text):
         return "date"
+    if _PLACE_ASKED.search(text):
+        return "place"
     if rules.ASKS_RANK.search(text):
         return "rank"
     if units & rules.MONEY_UNITS:
@@ -403,6 +412,10 @@ class QueryStage:
     def _area(self, text: str, terms: Sequence[Term]) -> tuple[Term, ...]:
         """The question's terms that name the field it is asked in ("安全生产这块", "在养老方面"): a
         paragraph or its section names a field, not each of its sentences."""
+        english = _AREA_EN.match(text) if is_english(text) else None
+        if english:  # "On rural revitalization, what kind of park…?": the field's plan words
+            named = {f for t in self._subject_terms(english.group("field"), "en") for f in t.forms}
+            return tuple(t for t in terms if named & set(t.forms))
         fields = " ".join(m.group("field") or m.group("within") for m in _AREA.finditer(text))
         if not fields:
             return ()
@@ -665,6 +678,7 @@ _TOPIC_FIRST = re.compile(r"^\s*(?:and |as for |about |regarding )?(?P<topic>[^�
 # "还提了啥?", "what else does it say?": more of the same subject, not the last answer again
 _WHAT_ELSE = re.compile(
     r"还(?:提了|说了|讲了|提到了?|有|要做|做了)(?:啥|什么|哪些|别的)|还有(?:啥|什么|哪些|别的|其他)|别的呢|其他的?呢"
+    r"|还[\u4e00-\u9fff]{1,4}(?:什么|啥|哪些)[?？]?$"
     r"|\bwhat else\b|\banything else\b",
     re.I,
 )
@@ -680,6 +694,9 @@ _VERBS = ("v", "vd", "vi")
 _AREA = re.compile(
     r"(?:在|关于|至于)(?P<within>[\u4e00-\u9fff]{2,8}?)(?:上|方面|领域|这块)"
     r"|(?P<field>[\u4e00-\u9fffA-Za-z“”]{2,14}?)(?:这一?块|这方面|方面|领域|这边|那一?块|(?:里|中)(?:讲|说|提)到?的)"
+)
+_AREA_EN = re.compile(
+    r"^\s*(?:on|regarding|as for|as to|in terms of|when it comes to)\s+(?P<field>[^,;:?]{3,40}),", re.I
 )
 _DEFINED = re.compile(r"(?:名词解释 — |glossary defines )“?(?P<term>[^：:“”]+)")
 

@@ -177,3 +177,26 @@ def test_what_else_gives_other_sentences_than_the_last_answer(assistant: Assista
         ["常信院与常交院联合升本是哪个部分的工作?", "What else does that part say about agriculture?"],
     )
     assert "现代农业产业高质量发展示范园" in more and "联合升本" not in more
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [
+        (
+            ["“零地增效”推到第几版了?", "它要达到什么效果?"],
+            "载体空间、经济效益双提升",
+        ),  # a version is in the name
+        (["邹区人民医院新建项目今年能建成吧?"], "并非如此"),  # the plan says 主体施工, not 建成
+        (["The new Zouqu People's Hospital opens this year, right?"], "Not quite"),
+        (["异构算力中心规模多大?", "它建在哪个街道?"], "计划中没有提到这一点"),  # no place is given
+        (
+            ["On rural revitalization, what provincial park does the district want?"],
+            "现代农业产业高质量发展示范园",
+        ),
+        (["Which strategy does the plan say it will implement in depth?"], "“532”发展战略"),
+    ],
+)
+def test_versions_completion_claims_places_and_fields(
+    assistant: Assistant, turns: list[str], expected: str
+) -> None:
+    assert expected in _converse(assistant, turns)[-1]

@@ -67,6 +67,14 @@ _ASKS_ACTION = re.compile(
 _ACHIEVED = re.compile(r"已|累计|现有|目前|存量")
 # "every SME…, right?", "所有中小企业都…吧?": a claim about all of something
 _UNIVERSAL = re.compile(r"所有|全部|每(?:个|一个|家|所)|\b(?:every|all|each)\b", re.I)
+_PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:街道|镇|村|社区|路|街|大道|地块|园区|片区|大桥|广场)")
+# a claim that something is finished ("建成投用了吧?", "opens this year, right?") and the plan's words for it
+_DONE_CLAIMED = re.compile(
+    r"建成|投用|投入使用|竣工|完工|开业|开诊|建好|落成|通车|\bopen(?:s|ed)?\b|\bcompleted?\b|\bfinished\b"
+    r"|\boperational\b|\bin (?:use|operation)\b",
+    re.I,
+)
+_DONE = re.compile(r"建成|投用|投入使用|竣工|完工|开业|开诊|落成|通车|完成|启用")
 _ONE_SENTENCE = re.compile(r"[这那]句|\b(?:that|this|the) (?:sentence|line)\b", re.I)
 _GLOSSARY = re.compile(r"名词解释|\bglossary\b", re.I)  # only the glossary is asked
 _BODY = re.compile(r"正文|\b(?:main text|body of the (?:plan|report))\b", re.I)  # not the glossary
@@ -351,6 +359,8 @@ class ExtractiveAnswerer:
         )
         if query.scope or not candidates:
             return self._refuse(query, candidates, docs, reason=query.scope or "topic")
+        if query.area:  # "On rural revitalization, …", "在养老方面…": what lies in that field first
+            candidates = [c for c in candidates if self._in_area(query, c.paragraph_id)] or candidates
         if query.focus:  # "那加装呢?": only what names 加装 answers, not the last answer's 更新改造
             focused = [
                 [
@@ -447,7 +457,10 @@ class ExtractiveAnswerer:
             return self._refuse(query, candidates, docs, reason="no-figure", cite_first=best)
         if not self._gives_attribute(query, span):
             return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
-        if query.claimed or (is_claim(query.question) and _UNIVERSAL.search(query.question)):
+        if query.claimed or (
+            is_claim(query.question)
+            and (_UNIVERSAL.search(query.question) or _DONE_CLAIMED.search(query.question))
+        ):
             return self._check_claim(query, span)  # "…两个中心合并吧?", "every SME…, right?"
         spans = [span]
         if query.multi:
@@ -483,6 +496,9 @@ class ExtractiveAnswerer:
         universal = _UNIVERSAL.search(query.question)
         if universal and any(f.unit == "%" and (f.value or 100) < 100 for f in find_figures(quote)):
             unsaid.append(universal.group(0))  # "所有中小企业…吧?" where the plan says 50%中小企业
+        done = _DONE_CLAIMED.search(query.question)
+        if done and not _DONE.search(quote):  # "…今年就能建成投用了吧?" where the plan says 主体施工
+            unsaid.append(done.group(0))
         unsaid = list(dict.fromkeys(unsaid))
         text = messages.claim_check(query.lang, unsaid, quote, pid)
         return _answer(query, text, [cite(self.corpus, pid, quote)])
@@ -572,6 +588,8 @@ class ExtractiveAnswerer:
             return bool(_DATE.search(quote))
         if query.attribute == "list":
             return _lists_members(quote, query.terms, query.text)
+        if query.attribute == "place":  # "建在哪个街道?": a definition names no place
+            return bool(_PLACE.search(quote))
         return True
 
     def _own_subject(

@@ -17,7 +17,9 @@ from assistant.text import fold, is_english
 Kind = Literal["figure", "definition", "trap", "fact"]
 
 # "排第几?", "where does it rank?", "top 10?"
-ASKS_RANK = re.compile(r"排名|名次|前几|第几|\brank|\btop \d+\b", re.I)
+ASKS_RANK = re.compile(r"排名|名次|前几|第几(?!版)|\brank|\btop \d+\b", re.I)
+# "“零地增效”推到第几版了?": a version is part of the name ("零地增效2.0"): the sentence answers
+ASKS_VERSION = re.compile(r"第几版|哪一?版|几点零|\bwhich version\b|\bwhat version\b", re.I)
 
 _DEFINITION_ZH = re.compile(
     r"什么是|是什么意思|什么意思|啥意思|指什么|是指|含义|怎么理解|怎么回事|解释一下|定义|是啥"
@@ -84,6 +86,8 @@ class Intent:
 
 def question_kind(text: str) -> Kind:
     english = is_english(text)
+    if ASKS_VERSION.search(text):
+        return "fact"
     if (_DEFINITION_EN if english else _DEFINITION_ZH).search(text.lower() if english else text):
         return "definition"
     if not english and re.search(r"是什么[?？]?$", text) and not _FIGURE_ZH.search(text):
@@ -117,6 +121,8 @@ _NUMBER_ASKED_ZH = re.compile(r"多少|(?<![哪这那])几(?!栋|座楼)|数字|
 def asks_quantity(text: str) -> bool:
     """Does the question itself ask for a number ("多少", "how many"), not just a goal ("目标呢?",
     "有没有排名目标?")?"""
+    if ASKS_VERSION.search(text):  # "第几版?": the version is in the name, not a figure
+        return False
     if is_english(text):
         return bool(_QUANTITY_EN.search(text))
     if _WHETHER_ZH.search(text) and not _NUMBER_ASKED_ZH.search(text):

@@ -23,7 +23,8 @@ _SENTENCE_END = re.compile(r"[。！？!?]")
 def section_of(corpus: Corpus, paragraph: Paragraph) -> str:
     """The headings above a paragraph; "" before the first one (the document's title is not a part)."""
     title = next((d.profile.title for d in corpus.documents if d.id == paragraph.doc_id), "")
-    path = [h for h in paragraph.section_path if h not in (title, paragraph.text)]
+    own = paragraph.text if paragraph.kind != "heading" else ""  # a heading is where it is itself
+    path = [h for h in paragraph.section_path if h not in (title, own)]
     first = corpus.paragraph(f"{paragraph.doc_id}/p01") if f"{paragraph.doc_id}/p01" in corpus else None
     return " › ".join(h for h in path if not (first and h == first.text))
 

@@ -37,6 +37,9 @@ _MEASURE_WORDS = frozenset(
         "数目",
         "水平",
         "情况",
+        "效果",  # "要达到什么效果?": what is asked of it, not what about
+        "作用",
+        "目的",
         "方面",
         "内容",
         "项目",
