@@ -301,6 +301,7 @@ class QueryStage:
                 repeat=base,
                 notes=question.notes,
             )
+        text = self._without_preamble(text)  # "孙子明年上学,听说今年新增学位…": the asker's own story
         own = text  # the follow-up's own words, before the conversation completes them
         text = _pick_listed(text, history)  # "中间那个,排名目标是多少?": the middle item of the last list
         text, referent = self._resolve_reference(text, history)
@@ -369,6 +370,21 @@ class QueryStage:
             return 0
         word = nth.group(1) or nth.group(2)
         return int(word) if word.isdigit() else _ORDINALS.get(word.lower()) or int(chinese_value(word))
+
+    def _without_preamble(self, text: str) -> str:
+        """The question without a leading clause of the asker's own circumstances, one naming nothing
+        the library speaks of ("刚入职安监口,", "My kid starts school next year,"); kept when the rest
+        names nothing either."""
+        head = re.match(r"^([^,，;；:：?？。]{2,30})[,，;；:：]\s*(?=\S)", text)
+        if head is None:
+            return text
+        rest = text[head.end() :]
+        lang = "en" if is_english(text) else "zh"
+        said = [t for t in self._subject_terms(head.group(1), lang, keep_names=False) if _names_something(t)]
+        if said or self.profiles.scope_words(head.group(1))[0] or rules.asserted_numbers(head.group(1)):
+            return text  # the clause names a subject, a place or a figure: it is part of the question
+        named = [t for t in self._subject_terms(rest, lang, keep_names=False) if _names_something(t)]
+        return rest if named else text
 
     def _section_claimed(self, text: str, lang: str) -> tuple[Term, ...]:
         """ "这个属于老城区部分吗?": the words naming the section claimed (老城区), held against where
@@ -673,8 +689,20 @@ def _pick_listed(text: str, history: Sequence[Turn]) -> str:
     return text[: position.start()] + lines[index] + text[position.end() :]
 
 
+def _names_something(term: Term) -> bool:
+    """A term the library uses, longer than one character ("对" in "对吧?" names nothing)."""
+    return not term.absent and len(term.forms[0]) >= 2
+
+
 # "And 云上政务 — what's planned for it?", "As for QFLP funds, how big is it?": a topic set first
 _TOPIC_FIRST = re.compile(r"^\s*(?:and |as for |about |regarding )?(?P<topic>[^—–,:;?]+?)\s*[—–,:;]", re.I)
+
+
+def _names_something(term: Term) -> bool:
+    """A term the library uses, longer than one character ("对" in "对吧?" names nothing)."""
+    return not term.absent and len(term.forms[0]) >= 2
+
+
 # "还提了啥?", "what else does it say?": more of the same subject, not the last answer again
 _WHAT_ELSE = re.compile(
     r"还(?:提了|说了|讲了|提到了?|有|要做|做了)(?:啥|什么|哪些|别的)|还有(?:啥|什么|哪些|别的|其他)|别的呢|其他的?呢"

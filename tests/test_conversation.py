@@ -200,3 +200,20 @@ def test_versions_completion_claims_places_and_fields(
     assistant: Assistant, turns: list[str], expected: str
 ) -> None:
     assert expected in _converse(assistant, turns)[-1]
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [
+        (["孩子下学期转学,今年区里新增多少学位?"], "增加学位7000个"),  # the asker's own story names nothing
+        (
+            ["今年新开几所学校?", "还提到14所学校,那是干嘛的?"],
+            "供需实际",
+        ),  # the figure named picks its clause
+        (["经开区数字经济规模要增长多少?", "我听说是要增长20%,对吧?"], "不对"),  # a claim is no story
+    ],
+)
+def test_a_story_before_the_question_and_a_figure_named_in_it(
+    assistant: Assistant, turns: list[str], expected: str
+) -> None:
+    assert expected in _converse(assistant, turns)[-1]

@@ -77,7 +77,9 @@ _DONE_CLAIMED = re.compile(
 _DONE = re.compile(r"建成|投用|投入使用|竣工|完工|开业|开诊|落成|通车|完成|启用")
 _ONE_SENTENCE = re.compile(r"[这那]句|\b(?:that|this|the) (?:sentence|line)\b", re.I)
 _GLOSSARY = re.compile(r"名词解释|\bglossary\b", re.I)  # only the glossary is asked
-_BODY = re.compile(r"正文|\b(?:main text|body of the (?:plan|report))\b", re.I)  # not the glossary
+_BODY = re.compile(
+    r"正文|\b(?:main (?:plan |report )?text|body of the (?:plan|report))\b", re.I
+)  # not the glossary
 _FULL_STOP = re.compile(r"[。!！?？]")
 _DATE = re.compile(r"(?:19|20)\d\d年|\d{1,2}月|年底|年内|年末|年初|上半年|下半年|季度|按期|当年|今年")
 _COUNTED_SLOGAN = re.compile(r"[“\"]([^”\"]*[一二两三四五六七八九十\d][^”\"]*)[”\"]")
@@ -359,6 +361,11 @@ class ExtractiveAnswerer:
         )
         if query.scope or not candidates:
             return self._refuse(query, candidates, docs, reason=query.scope or "topic")
+        if query.kind == "fact" and (stated := _counted(query.question)):
+            # "提到14所学校的,那是干嘛的?": the figure named, with its unit, picks the clause stating it
+            candidates = [
+                c for c in candidates if _counted(self._text(c.paragraph_id, (c.start, c.end))) & stated
+            ] or candidates
         if query.area:  # "On rural revitalization, …", "在养老方面…": what lies in that field first
             candidates = [c for c in candidates if self._in_area(query, c.paragraph_id)] or candidates
         if query.focus:  # "那加装呢?": only what names 加装 answers, not the last answer's 更新改造
@@ -965,6 +972,11 @@ def _lists_members(quote: str, terms: Sequence[Term], question: str) -> bool:
         # members named in the figure's own clause: "启用鸣珂巷幼儿园、区老年大学等5所新校"
         return "、" in quote[clause_start : figure.start] or "、" in quote[figure.end : clause_end]
     return True
+
+
+def _counted(text: str) -> set[tuple[float | None, str]]:
+    """The figures a text states, as (value, unit): "14所学校" → {(14, "所")}."""
+    return {(f.value, f.unit) for f in find_figures(fold(text)) if f.unit}
 
 
 def _members_follow(quote: str, slogan: re.Match[str]) -> bool:

@@ -35,7 +35,7 @@ _QUANTITY_ZH = re.compile(
     r"多少|(?<![哪这那])几(?!栋|座楼)|多大|多高|多长|比重|占比|百分|增速|幅度|排名|名次|前几"
 )
 ASKING_EN = re.compile(r"\b(?:what|which|how|who|where|when|why)\b")
-ASKING_ZH = re.compile(r"多少|几|什么|哪|怎么|如何|谁|多大|多高|多长")
+ASKING_ZH = re.compile(r"多少|几|什么|哪|怎么|如何|谁|多大|多高|多长|干嘛|干啥|为什么|为啥|啥")
 _WHICH_ZH = re.compile(r"哪|什么|谁|何处")
 _WHICH_EN = re.compile(r"^(?:which|who|where|what (?:kind|type|title|name|standard))\b")
 _FIGURE_EN = re.compile(
@@ -55,7 +55,7 @@ _SPLIT_EN = re.compile(r",|;|\band\b|\bas well as\b", re.I)
 # Words that shape a question but name no topic; removed before topical matching.
 _QUESTION_WORDS_ZH = re.compile(
     r"请问|请|问一下|我想知道|想知道|告诉我|由谁来|由谁|谁来|围绕|具体举措|举措|措施|点名了?|提到了?|提及|列出了?|部分|一般(?!公共)|通常|正文里?|今年|去年|前年|明年|上一?年|本年|(?:19|20)\d\d年|二〇二五年|钟楼区?|全区|区里|政府|计划|工作安排|规划中|"
-    r"目标|任务|预期|指标|(?:多少|几)(?:场次|个|家|所|部|条|座|户|场|名|项)?|多大|是什么|什么|哪些|哪个|哪几个|哪|怎么样|如何|"
+    r"干嘛|干啥|为啥|目标|任务|预期|指标|(?:多少|几)(?:场次|个|家|所|部|条|座|户|场|名|项)?|多大|是什么|什么|哪些|哪个|哪几个|哪|怎么样|如何|"
     r"打算|准备|要|将|会|能|吗|呢|吧|啊|呀|的|了|是|有|对吗|对不对|是不是|听说|据说|各|分别|具体|大概|大约|一共|总共|"
     r"[?？!！。,，、:：;；“”\"'‘’()（）\s]"
 )
@@ -162,7 +162,7 @@ def is_followup(text: str, history: Sequence[tuple[str, str]]) -> bool:
     return bool(pattern.search(text.strip())) or len(topic_of(text)) <= 2
 
 
-_OWN_QUESTION_ZH = re.compile(r"什么|哪|怎么|如何|谁|讲讲|说说|介绍|解释")
+_OWN_QUESTION_ZH = re.compile(r"什么|哪|怎么|如何|谁|讲讲|说说|介绍|解释|干嘛|干啥|为什么|为啥|啥")
 _OWN_QUESTION_EN = re.compile(r"\b(?:what|which|who|how|where|why)\b", re.I)
 
 
