@@ -373,11 +373,11 @@ class QueryStage:
 
     def _without_preamble(self, text: str) -> str:
         """The question without a leading clause of the asker's own circumstances, one naming nothing
-        the library speaks of ("刚入职安监口,", "My kid starts school next year,"); kept when the rest
+        the library speaks of ("刚入职安监口,", "孙子明年上学,"); kept when the rest
         names nothing either."""
-        head = re.match(r"^([^,，;；:：?？。]{2,30})[,，;；:：]\s*(?=\S)", text)
-        if head is None:
-            return text
+        head = re.match(r"^([^,，;；:：?？。“”\"']{2,30})[,，;；:：]\s*(?=\S)", text)
+        if head is None or is_english(text) or rules.ASKING_ZH.search(head.group(1)):
+            return text  # English commas part phrases ("three firsts, three afters"); a question is no story
         rest = text[head.end() :]
         lang = "en" if is_english(text) else "zh"
         said = [t for t in self._subject_terms(head.group(1), lang, keep_names=False) if _names_something(t)]
