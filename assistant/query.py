@@ -499,7 +499,7 @@ class QueryStage:
             unread = [  # words the lexicon cannot read may be a subject it lacks ("old compounds")
                 w
                 for w in re.findall(r"[a-z]{3,}", rules.topic_of(text).lower())
-                if w not in _WHEN_EN and not self.lexicon.translate_terms(w)
+                if w not in _NO_SUBJECT_EN and not self.lexicon.translate_terms(w)
             ]
             return (
                 not text.strip(" ?.!,")
@@ -559,6 +559,12 @@ class QueryStage:
         pronoun = (_PRONOUN_EN if english else _PRONOUN_ZH).search(text)
         if pronoun is None or (not english and self._ends_with_subject(text[: pronoun.start()])):
             return text, ""  # "公益讲座这类活动呢?": the pronoun points at the words before it
+        if english and pronoun.group(0).lower() in ("this", "that", "these", "those"):
+            following = " ".join(text[pronoun.end() :].split()[:3])  # "those twelve livelihood projects"
+            last = fold(history[-1][1])
+            named = [t for t in self._subject_terms(following, "en", keep_names=False) if _names_something(t)]
+            if named and not any(t.found_in(last) for t in named):  # "that reform" after one: it points back
+                return text, ""  # a determiner before a noun of its own, which says what is meant
         topic = _TOPIC_FIRST.match(text[: pronoun.start()])
         if english and topic and any(not t.absent for t in self._subject_terms(topic.group("topic"), "en")):
             return text, ""  # "And 云上政务 — what's planned for it?": it is the topic just named
@@ -612,8 +618,9 @@ class QueryStage:
         return " ".join(t.forms[0] for t in terms[:2])
 
 
-# words of time and degree in an English follow-up ("how much is built already?"): no subject
-_WHEN_EN = frozenset(
+# words of time, degree and intent in an English follow-up ("how much is built already?", "do they
+# aim to…"): no subject
+_NO_SUBJECT_EN = frozenset(
     [
         "already",
         "far",
@@ -627,6 +634,8 @@ _WHEN_EN = frozenset(
         "exactly",
         "length",
         "size",
+        "aim",
+        "want",
     ]
 )
 # "有点名吗?", "which ones are named?": the named members of what the last answer counted

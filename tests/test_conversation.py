@@ -172,7 +172,7 @@ def test_a_question_naming_its_subject_is_no_outline_question(assistant: Assista
 
 
 def test_what_else_gives_other_sentences_than_the_last_answer(assistant: Assistant) -> None:
-    first, more = _converse(
+    _first, more = _converse(
         assistant,
         ["常信院与常交院联合升本是哪个部分的工作?", "What else does that part say about agriculture?"],
     )
@@ -214,6 +214,22 @@ def test_versions_completion_claims_places_and_fields(
     ],
 )
 def test_a_story_before_the_question_and_a_figure_named_in_it(
+    assistant: Assistant, turns: list[str], expected: str
+) -> None:
+    assert expected in _converse(assistant, turns)[-1]
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [
+        (["老旧小区改造要启动几个?", "具体是哪些?"], "东头村"),  # "X等N个" names one for all
+        (
+            ["How many special plans are to be completed?", "Can you list those twelve livelihood projects?"],
+            "does not say",
+        ),
+    ],
+)
+def test_lists_named_by_an_example_and_determiners_with_nouns_of_their_own(
     assistant: Assistant, turns: list[str], expected: str
 ) -> None:
     assert expected in _converse(assistant, turns)[-1]

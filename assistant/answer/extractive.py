@@ -60,7 +60,7 @@ COUNT_UNITS = frozenset(
 )
 # "今年对它有什么安排?": what the plan does about a term, which its body says (not the glossary)
 _ASKS_ACTION = re.compile(
-    r"安排|目标|打算|举措|措施|任务|要做|怎么做|做什么|推进|部署|\b(?:plans? (?:to|for)|planning|planned|targets?|arrangements?|measures|doing|do (?:about|with)|commits?|this year)\b",
+    r"安排|目标|打算|举措|措施|任务|要求|要做|怎么做|做什么|推进|部署|\b(?:plans? (?:to|for)|planning|planned|targets?|arrangements?|measures|doing|do (?:about|with)|commits?|this year)\b",
     re.I,
 )
 # A figure stated as reached ("已建成430PB", "累计…"), not as a target or what a year adds
@@ -969,8 +969,14 @@ def _lists_members(quote: str, terms: Sequence[Term], question: str) -> bool:
         figure = figures[-1]
         clause_start = max((m.end() for m in re.finditer(r"[,，;；。:：]", quote[: figure.start])), default=0)
         clause_end = re.search(r"[,，;；。:：]|$", quote[figure.end :]).start() + figure.end
-        # members named in the figure's own clause: "启用鸣珂巷幼儿园、区老年大学等5所新校"
-        return "、" in quote[clause_start : figure.start] or "、" in quote[figure.end : clause_end]
+        # members named in the figure's own clause: "启用鸣珂巷幼儿园、区老年大学等5所新校", or one for
+        # all of them: "启动东头村等2个老旧小区改造"
+        before = quote[clause_start : figure.start]
+        return (
+            "、" in before
+            or bool(re.search(r"[\u4e00-\u9fff]{2}等$", before))
+            or "、" in quote[figure.end : clause_end]
+        )
     return True
 
 
