@@ -23,6 +23,16 @@ def cited_ids(text: str) -> list[str]:
     return list(dict.fromkeys(i for m in CITATION_TAG.finditer(text) for i in _ID.findall(m.group("ids"))))
 
 
+def cited_segments(text: str) -> list[tuple[list[str], str]]:
+    """Each citation tag's paragraph IDs with the text between it and the tag before: the piece of
+    an answer that tag cites ("计划原文：“新增绿地10公顷” [zl2025/p12]")."""
+    segments, begin = [], 0
+    for tag in CITATION_TAG.finditer(text):
+        segments.append((_ID.findall(tag.group("ids")), text[begin : tag.start()]))
+        begin = tag.end()
+    return segments
+
+
 def strip_citation_tags(text: str) -> str:
     """The text with each citation tag blanked out (same length, so offsets still hold)."""
     return CITATION_TAG.sub(lambda m: " " * len(m.group(0)), text)

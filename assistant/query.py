@@ -16,7 +16,7 @@ from typing import Literal
 from assistant.answer import intent as rules
 from assistant.answer.english import Lexicon
 from assistant.answer.terms import Term, TermExtractor, is_action, is_action_word, is_measure, is_measure_word
-from assistant.citations import CITATION_TAG, cited_ids
+from assistant.citations import cited_ids, cited_segments
 from assistant.corpus import GLOSSARY_TITLE
 from assistant.figures import THIS_YEAR
 from assistant.numerals import chinese_value
@@ -145,6 +145,7 @@ class Query:
     followup: bool = False
     area: tuple[Term, ...] = ()  # "安全生产这块…": a field, named by the paragraph or its section
     focus: tuple[Term, ...] = ()  # a follow-up's own subject ("那加装呢?" → 加装): its answer names it
+    claim: bool = False  # a statement asked back for confirmation ("…合并吧?", "…, right?")
     claimed: tuple[Term, ...] = ()  # a claim asked back ("…合并吧?"): its words, held against the quote
     claim_topic: tuple[Term, ...] = ()  # what the claim is about ("灯具城…"): on topic when the plan names it
     meta: Meta | None = None
@@ -323,6 +324,7 @@ class QueryStage:
         # "How many measures did it roll out?": "it" stood for the last subject; "measures" decides
         focus = self._focus(own, referent) if intent.followup or referent else ()
         claim = intent.kind == "fact" and rules.is_claim(own)
+        what_else = bool(history) and bool(_WHAT_ELSE.search(own))  # "还提了啥?": not the last answer again
         scope, docs = self.profiles.scope(effective)
         if scope and not docs:  # refused for a place or year the library lacks: the nearest paragraphs
             docs = (self.profiles.default,)  # shown come from the document it answers by default
@@ -344,10 +346,11 @@ class QueryStage:
             locate=asks_where(own),
             area=self._area(effective, terms) + self._referent_area(referent, terms, focus),
             focus=focus,
+            claim=claim,
             claimed=self._claimed(effective, terms) if claim else (),
             claim_topic=self._claim_topic(effective) if claim else (),
-            what_else=bool(history) and bool(_WHAT_ELSE.search(own)),
-            last_answer=history[-1][1] if history and _WHAT_ELSE.search(own) else "",
+            what_else=what_else,
+            last_answer=history[-1][1] if what_else else "",
             previous=previous,
             notes=question.notes,
         )
@@ -666,9 +669,8 @@ _POSITION = re.compile(
 
 def _listed(answer: str) -> list[str]:
     """The items an answer cites one by one: each quote, or each line before its tag ("一、坚持… [p05]")."""
-    items, begin = [], 0
-    for tag in CITATION_TAG.finditer(answer):
-        segment, begin = answer[begin : tag.start()], tag.end()
+    items = []
+    for _, segment in cited_segments(answer):
         if "“" in segment and "”" in segment:
             item = segment[segment.index("“") + 1 : segment.rindex("”")]
         else:

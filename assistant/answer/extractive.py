@@ -20,7 +20,7 @@ from langchain_core.retrievers import BaseRetriever
 
 from assistant.answer import location, messages
 from assistant.answer.english import figure_in_english
-from assistant.answer.intent import asks_quantity, asserted_numbers, is_claim
+from assistant.answer.intent import CLAIMS_ALL, CLAIMS_DONE, asks_quantity, asserted_numbers
 from assistant.answer.result import Answer
 from assistant.answer.terms import Term, coverage, is_action, most_specific
 from assistant.answer.timeframe import Timeframe, When
@@ -65,15 +65,8 @@ _ASKS_ACTION = re.compile(
 )
 # A figure stated as reached ("已建成430PB", "累计…"), not as a target or what a year adds
 _ACHIEVED = re.compile(r"已|累计|现有|目前|存量")
-# "every SME…, right?", "所有中小企业都…吧?": a claim about all of something
-_UNIVERSAL = re.compile(r"所有|全部|每(?:个|一个|家|所)|\b(?:every|all|each)\b", re.I)
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:街道|镇|村|社区|路|街|大道|地块|园区|片区|大桥|广场)")
-# a claim that something is finished ("建成投用了吧?", "opens this year, right?") and the plan's words for it
-_DONE_CLAIMED = re.compile(
-    r"建成|投用|投入使用|竣工|完工|开业|开诊|建好|落成|通车|\bopen(?:s|ed)?\b|\bcompleted?\b|\bfinished\b"
-    r"|\boperational\b|\bin (?:use|operation)\b",
-    re.I,
-)
+# the plan's words for something finished, held against a claim that it is (intent.CLAIMS_DONE)
 _DONE = re.compile(r"建成|投用|投入使用|竣工|完工|开业|开诊|落成|通车|完成|启用")
 _ONE_SENTENCE = re.compile(r"[这那]句|\b(?:that|this|the) (?:sentence|line)\b", re.I)
 _GLOSSARY = re.compile(r"名词解释|\bglossary\b", re.I)  # only the glossary is asked
@@ -465,8 +458,7 @@ class ExtractiveAnswerer:
         if not self._gives_attribute(query, span):
             return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
         if query.claimed or (
-            is_claim(query.question)
-            and (_UNIVERSAL.search(query.question) or _DONE_CLAIMED.search(query.question))
+            query.claim and (CLAIMS_ALL.search(query.question) or CLAIMS_DONE.search(query.question))
         ):
             return self._check_claim(query, span)  # "…两个中心合并吧?", "every SME…, right?"
         spans = [span]
@@ -500,10 +492,10 @@ class ExtractiveAnswerer:
         quote = self._quote_text(pid, a, b)
         said = fold(quote + (self.corpus.paragraph(pid).term or ""))  # a glossary item: its term too
         unsaid = [t.forms[0] for t in query.claimed if not t.found_in(said)]
-        universal = _UNIVERSAL.search(query.question)
+        universal = CLAIMS_ALL.search(query.question)
         if universal and any(f.unit == "%" and (f.value or 100) < 100 for f in find_figures(quote)):
             unsaid.append(universal.group(0))  # "所有中小企业…吧?" where the plan says 50%中小企业
-        done = _DONE_CLAIMED.search(query.question)
+        done = CLAIMS_DONE.search(query.question)
         if done and not _DONE.search(quote):  # "…今年就能建成投用了吧?" where the plan says 主体施工
             unsaid.append(done.group(0))
         unsaid = list(dict.fromkeys(unsaid))

@@ -136,6 +136,16 @@ _CLAIM_EN = re.compile(
 )
 
 
+# what a claim may say that a plan's sentence can be checked against: all of something ("every
+# SME…, right?", "所有中小企业都…吧?"), or that it is finished ("建成投用了吧?", "opens this year, right?")
+CLAIMS_ALL = re.compile(r"所有|全部|每(?:个|一个|家|所)|\b(?:every|all|each)\b", re.I)
+CLAIMS_DONE = re.compile(
+    r"建成|投用|投入使用|竣工|完工|开业|开诊|建好|落成|通车|\bopen(?:s|ed)?\b|\bcompleted?\b|\bfinished\b"
+    r"|\boperational\b|\bin (?:use|operation)\b",
+    re.I,
+)
+
+
 def is_claim(text: str) -> bool:
     """A statement asked back for confirmation, with no figure in it ("…两个中心合并吧?"): the answer
     says whether the plan's own sentence bears it out."""

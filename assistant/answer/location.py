@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.citations import CITATION_TAG
+from assistant.citations import cited_segments
 from assistant.corpus import Corpus, Paragraph
 
 MAX_LEAD_QUOTE = 40  # characters of a paragraph's opening shown with where it is
@@ -61,11 +61,8 @@ def run_in_heading(paragraph: Paragraph, quote: str) -> str:
 def quoted_in(answer_text: str, paragraph: Paragraph) -> str:
     """The first quote an answer gives from a paragraph it cites ("" if it quotes none): the text
     inside “…” right before the paragraph's citation tag that is the paragraph's own."""
-    begin = 0
-    for tag in CITATION_TAG.finditer(answer_text):
-        segment = answer_text[begin : tag.start()]
-        begin = tag.end()
-        if paragraph.id not in tag.group("ids"):
+    for ids, segment in cited_segments(answer_text):
+        if paragraph.id not in ids:
             continue
         close = segment.rfind("”")
         for opening in (m.start() for m in re.finditer("“", segment)):
