@@ -14,6 +14,8 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
+# where a sentence ends (a clause break such as ；or ， is not one)
+FULL_STOP = re.compile(r"[。！？!?]")
 
 
 def strip_control(text: str) -> str:

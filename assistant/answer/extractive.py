@@ -33,7 +33,7 @@ from assistant.index import ClauseMatrix
 from assistant.query import Query
 from assistant.retrieval import HybridRetriever
 from assistant.scope import Profiles
-from assistant.text import fold
+from assistant.text import FULL_STOP, fold
 
 # Weights of the clause score; calibrated on eval/dataset.jsonl (see README, "Calibration").
 W_SIMILARITY = 4.0  # e5 cosine, question vs clause: carries English questions
@@ -73,7 +73,6 @@ _GLOSSARY = re.compile(r"名词解释|\bglossary\b", re.I)  # only the glossary 
 _BODY = re.compile(
     r"正文|\b(?:main (?:plan |report )?text|body of the (?:plan|report))\b", re.I
 )  # not the glossary
-_FULL_STOP = re.compile(r"[。!！?？]")
 _DATE = re.compile(r"(?:19|20)\d\d年|\d{1,2}月|年底|年内|年末|年初|上半年|下半年|季度|按期|当年|今年")
 _COUNTED_SLOGAN = re.compile(r"[“\"]([^”\"]*[一二两三四五六七八九十\d][^”\"]*)[”\"]")
 _COUNT = re.compile(r"[一二两三四五六七八九十百\d]+大?|[+＋]")
@@ -709,12 +708,12 @@ class ExtractiveAnswerer:
         """A fact is listed after its subject, often past a semicolon ("两大市场": 凌家塘市场…；…灯具城):
         quote on to the end of the full sentence, within MAX_FACT_SPAN."""
         text = self.corpus.paragraph(best.paragraph_id).text
-        stop = _FULL_STOP.search(text, best.end - 1)
+        stop = FULL_STOP.search(text, best.end - 1)
         end = stop.start() if stop else len(text)
-        begin = max((m.end() for m in _FULL_STOP.finditer(text, 0, best.start)), default=0)
+        begin = max((m.end() for m in FULL_STOP.finditer(text, 0, best.start)), default=0)
         if end - begin <= MAX_LEAD and not find_figures(text[begin:end]) and end < len(text):
             # "以破局思维推进商圈复兴。" heads what follows: the next sentence says what is done
-            following = _FULL_STOP.search(text, end + 1)
+            following = FULL_STOP.search(text, end + 1)
             end = min(following.start() if following else len(text), begin + MAX_FACT_SPAN)
             return best.paragraph_id, begin, end
         if end - begin <= MAX_FACT_SPAN:

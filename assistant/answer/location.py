@@ -12,12 +12,12 @@ from collections.abc import Sequence
 
 from assistant.citations import cited_segments
 from assistant.corpus import Corpus, Paragraph
+from assistant.text import FULL_STOP
 
 MAX_LEAD_QUOTE = 40  # characters of a paragraph's opening shown with where it is
 # a run-in heading: a short sentence of words only, no figure or comma ("完善城市功能。",
 # "大步伐建设“两湖”创新先行区。")
 RUN_IN_HEADING = re.compile(r"[\u4e00-\u9fff“”]{3,16}")
-_SENTENCE_END = re.compile(r"[。！？!?]")
 
 
 def section_of(corpus: Corpus, paragraph: Paragraph) -> str:
@@ -48,7 +48,7 @@ def run_in_heading(paragraph: Paragraph, quote: str) -> str:
     if at <= 0:
         return ""
     heading, begin = "", 0
-    for stop in _SENTENCE_END.finditer(text, 0, at + len(quote) + 1):
+    for stop in FULL_STOP.finditer(text, 0, at + len(quote) + 1):
         if begin > at:  # past the sentence the quote starts in
             break
         sentence = text[begin : stop.start()].strip()
@@ -78,8 +78,8 @@ def sentence_around(paragraph: Paragraph, quote: str) -> str:
     at = text.find(quote) if quote else -1
     if at < 0:
         return ""
-    begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, at)), default=0)
-    stop = _SENTENCE_END.search(text, at + len(quote) - 1 if quote[-1:] in "。！？!?" else at + len(quote))
+    begin = max((m.end() for m in FULL_STOP.finditer(text, 0, at)), default=0)
+    stop = FULL_STOP.search(text, at + len(quote) - 1 if quote[-1:] in "。！？!?" else at + len(quote))
     return text[begin : stop.end() if stop else len(text)].strip()
 
 
