@@ -92,6 +92,16 @@ class Document:
         return infer_profile([p.text for p in self.paragraphs], self.path.name, given)
 
 
+def glossary_id(doc_id: str, number: int) -> str:
+    """The ID of a document's glossary item, by the number the document gives it."""
+    return f"{doc_id}/g{number:02d}"
+
+
+def is_glossary_id(paragraph_id: str) -> bool:
+    """Is the paragraph a glossary item (``<doc>/g<NN>``)?"""
+    return re.fullmatch(r"[^/]+/g\d+", paragraph_id) is not None
+
+
 def _label(heading: str) -> str:
     """A heading's short form: its words up to the first comma or colon."""
     match = _LABEL_END.search(heading)
@@ -167,7 +177,7 @@ def parse_document(doc_id: str, text: str, *, markdown: bool = False) -> tuple[P
         elif _LEVEL2.match(line):
             level2 = line.split("。", 1)[0]
         if kind == "glossary":
-            pid = f"{doc_id}/g{glossary_ordinal:02d}"
+            pid = glossary_id(doc_id, glossary_ordinal)
         else:
             ordinal += 1
             pid = f"{doc_id}/p{ordinal:02d}"

@@ -17,8 +17,8 @@ from assistant.answer import intent as rules
 from assistant.answer.english import Lexicon
 from assistant.answer.terms import Term, TermExtractor, is_action, is_action_word, is_measure, is_measure_word
 from assistant.citations import cited_ids, cited_segments
-from assistant.corpus import GLOSSARY_TITLE
-from assistant.figures import THIS_YEAR
+from assistant.corpus import GLOSSARY_TITLE, is_glossary_id
+from assistant.figures import THIS_YEAR, find_figures
 from assistant.numerals import chinese_value
 from assistant.question import Question
 from assistant.scope import RELATIVE_YEAR, Profiles
@@ -35,7 +35,7 @@ _DATE_ZH = re.compile(r"哪一?年|何时|什么时候|几月|哪个月|哪一�
 _DATE_EN = re.compile(r"\bwhen\b|\bwhich year\b|\bwhat year\b|\bby when\b|\bwhat date\b|\bdeadline\b", re.I)
 # in a term, the attribute asked ("开发区排名", "a specific percentage" → 比重), not the subject
 _ATTRIBUTE_WORD = re.compile(r"排名|名次|时间|年份|日期|比重|占比")
-_LIST_ZH = re.compile(r"哪些|哪几|哪[两二三四五六七八九十]|分别是|分别指|都有|包括什么|包含|有几类")
+_LIST_ZH = re.compile(r"哪些|哪几|哪[两二三四五六七八九十]|哪\d+个|分别是|分别指|都有|包括什么|包含|有几类")
 _LIST_EN = re.compile(
     r"\bwhich (?:two|three|four|five|ones)\b|\bwhat are the (?:names|members|items|parts)\b|\blist\b|\bwhat (?:exactly )?makes? up\b|\bname the\b",
     re.I,
@@ -55,7 +55,8 @@ _META: tuple[tuple[Meta, re.Pattern[str]], ...] = (
     (
         "section",
         re.compile(
-            r"哪(?:一|个)?(?:小|大)?(?:部分|章|节|块|方面|板块|个?标题|个?小标题|个?分论点|个?论点)|出处|出自哪|标题(?:下|是|原文|叫什么)|在(?:文件|计划)(?:的)?哪"
+            r"哪(?:一|个)?(?:小|大)?(?:部分|章|节|块|方面|板块|个?标题|个?小标题|个?分论点|个?论点)|出处|出自哪|出现在(?:其中)?哪|标题(?:下|是|原文|叫什么)|在(?:文件|计划)(?:的)?哪"
+            r"|正文(?:里|中)?还是|还是(?:在)?正文|(?:main|body) text or|or (?:in )?the (?:main|body) text"
             r"|(?:which|what) (?:[\w-]+ ){0,2}(?:part|section|chapter|(?:sub-?)?heading)\b"
             r"|under (?:which|what) (?:(?:sub-?)?heading|title)|where (?:in the (?:document|plan|report)|is (?:that|it|this))"
             r"|where(?:'s| is| does) (?:that|it|this)(?: come)? from|\bthe source\b",
@@ -152,16 +153,19 @@ class Query:
     previous: tuple[str, ...] = ()  # paragraph IDs the last answer cited
     what_else: bool = False  # "还提了啥?", "what else…?": more than, and other than, the last answer
     outline_part: int = 0  # an outline question: 0 for the parts, n for the sections of the n-th part
-    last_answer: str = ""  # a question about the last answer: that answer's text (its quotes)
+    last_answer: str = ""  # the last answer, when asked about, asked back, or asked past ("another 12")
     repeat: Query | None = None  # ... and the question that answer answered, understood again
     locate: bool = False  # also asks where the plan says it ("哪一部分提到了云上政务?")
+    sought: frozenset[str] = frozenset()  # numbers a question asks about ("另一个“12个”是什么?")
+    entry_number: int = 0  # "名词解释第6条", "第6条呢?" in a talk about the glossary: that entry
     parts: tuple[Query, ...] = ()  # several questions in one message, each understood
     notes: tuple[str, ...] = field(default=())
 
 
-def attribute_of(text: str, kind: str, units: frozenset[str]) -> Attribute:
-    """What kind of answer is wanted, independent of the subject."""
-    english = is_english(text)
+def attribute_of(text: str, kind: str, units: frozenset[str], *, english: bool | None = None) -> Attribute:
+    """What kind of answer is wanted, independent of the subject; ``english``: the asker's language
+    (an English question completed with the plan's Chinese words is still asked in English)."""
+    english = is_english(text) if english is None else english
     if kind == "trap":
         return "yesno"
     if kind == "definition" and not (_LIST_EN if english else _LIST_ZH).search(text):
@@ -211,6 +215,9 @@ def meta_of(text: str, history: Sequence[Turn]) -> Meta | None:
         )
     if _asks_about_more(text):  # a long question about something else that happens to say "which part"
         return None
+    quoted = [m.group(1) for m in _INNER_QUOTE.finditer(text)]
+    if named == "section" and any(fold(q) not in fold(history[-1][1]) for q in quoted):
+        return None  # "“三管三必须”出现在哪一个?": where the plan says what it names, not the last answer
     return named
 
 
@@ -239,7 +246,8 @@ class QueryStage:
             if n and not rules.is_followup(part, asked):  # "…规模多大?已经建成多少?": still about 算力中心
                 part = f"{rules.topic_of(parts[0])} {part}"
             understood.append(self._one(question, part, asked))
-            asked.append((part, ""))
+            # the part as understood frames the next: "它规划多大规模" is about what 它 stood for
+            asked.append((understood[-1].question if understood[-1].meta else understood[-1].text, ""))
         first = understood[0]
         if len(understood) == 1:
             return first
@@ -305,10 +313,14 @@ class QueryStage:
         text = self._without_preamble(text)  # "孙子明年上学,听说今年新增学位…": the asker's own story
         own = text  # the follow-up's own words, before the conversation completes them
         text = _pick_listed(text, history)  # "中间那个,排名目标是多少?": the middle item of the last list
-        text, referent = self._resolve_reference(text, history)
+        # "There's another 12 — what is that one?": about a figure other than the last answer's
+        another = bool(history) and bool(_ANOTHER.search(own)) and bool(rules.asserted_numbers(own))
+        text, referent = self._resolve_reference(text, history) if not another else (text, "")
         frames = self._frames(history)
         # "已经建成多少?", "上海呢?", "那去年呢?": a place or a time is no subject of its own
-        elliptical = bool(frames) and self._names_no_subject(self.profiles.without_scope(text))
+        elliptical = (
+            bool(frames) and not another and self._names_no_subject(self.profiles.without_scope(text))
+        )
         if elliptical:  # ... after a question about 算力中心: still about 算力中心
             subject = next((found for q, _ in reversed(frames) if (found := self._subject_of(q))), "")
             stripped = rules.strip_followup(text)
@@ -324,7 +336,22 @@ class QueryStage:
         # "How many measures did it roll out?": "it" stood for the last subject; "measures" decides
         focus = self._focus(own, referent) if intent.followup or referent else ()
         claim = intent.kind == "fact" and rules.is_claim(own)
+        # "So that's the 40 units, right?": a figure asked back about the last answer, naming nothing
+        # of its own, is held against it ("专精特新企业超200家,这个没错吧?" names its own subject)
+        checks_last = (
+            intent.kind == "trap" and bool(history) and (elliptical or (bool(referent) and not focus))
+        )
         what_else = bool(history) and bool(_WHAT_ELSE.search(own))  # "还提了啥?": not the last answer again
+        entry_number = self._entry_asked(own, history)
+        # "文件里另一个“12个”是什么?", "the 14 schools — what are they for?": a figure names the subject
+        sought = (
+            rules.asserted_numbers(own)
+            if intent.kind in ("fact", "definition")
+            and not rules.asks_quantity(own)
+            and (another or any(f.unit for f in find_figures(own)))  # "14所学校"; "another 12"
+            else frozenset()
+        )
+        another = another and bool(sought)
         scope, docs = self.profiles.scope(effective)
         if scope and not docs:  # refused for a place or year the library lacks: the nearest paragraphs
             docs = (self.profiles.default,)  # shown come from the document it answers by default
@@ -332,8 +359,8 @@ class QueryStage:
             question=question.text,
             text=effective,
             lang="en" if is_english(own) else intent.lang,  # "So top 10 then?" after a Chinese subject
-            kind=intent.kind,
-            attribute=attribute_of(effective, intent.kind, intent.units),
+            kind="fact" if sought else intent.kind,
+            attribute=attribute_of(effective, intent.kind, intent.units, english=is_english(own)),
             multi=intent.multi,
             units=intent.units,
             asserted=intent.asserted,
@@ -344,13 +371,15 @@ class QueryStage:
             docs=docs,
             followup=intent.followup,
             locate=asks_where(own),
+            entry_number=entry_number,
+            sought=sought,
             area=self._area(effective, terms) + self._referent_area(referent, terms, focus),
             focus=focus,
             claim=claim,
             claimed=self._claimed(effective, terms) if claim else (),
             claim_topic=self._claim_topic(effective) if claim else (),
             what_else=what_else,
-            last_answer=history[-1][1] if what_else else "",
+            last_answer=history[-1][1] if what_else or checks_last or another else "",
             previous=previous,
             notes=question.notes,
         )
@@ -373,6 +402,21 @@ class QueryStage:
             return 0
         word = nth.group(1) or nth.group(2)
         return int(word) if word.isdigit() else _ORDINALS.get(word.lower()) or int(chinese_value(word))
+
+    def _entry_asked(self, own: str, history: Sequence[Turn]) -> int:
+        """ "名词解释第6条是什么?", or "第6条呢?" after a glossary answer: the entry's number (0: none).
+        Only when the question names nothing else ("第4条“人人食堂”…" names its entry itself)."""
+        nth = _ENTRY_NTH.search(own)
+        if nth is None:
+            return 0
+        about_glossary = _GLOSSARY_NAMED.search(own) or (
+            history and any(is_glossary_id(pid) for pid in cited_ids(history[-1][1]))
+        )
+        rest = _GLOSSARY_NAMED.sub(" ", own[: nth.start()] + " " + own[nth.end() :])
+        if not about_glossary or not self._names_no_subject(rest):
+            return 0
+        word = nth.group(1) or nth.group(2)
+        return int(word) if word.isdigit() else int(chinese_value(word))
 
     def _without_preamble(self, text: str) -> str:
         """The question without a leading clause of the asker's own circumstances, one naming nothing
@@ -511,12 +555,15 @@ class QueryStage:
                 )  # "how much is built already?", "total length?"
                 or (bool(rules.asserted_numbers(text)) and not named)
             )
+        topic = rules.topic_of(text)
+        for figure in reversed(find_figures(topic)):  # "所以是40部?": a figure's unit names nothing
+            topic = topic[: figure.start] + " " + topic[figure.end :]
         return not any(
             flag.startswith(("n", "x", "j", "eng", "l", "i"))
             and any(ch.isalnum() for ch in word)
             and not is_measure_word(word)
             and not is_action_word(word)  # "那更新改造呢?": still about the elevators just asked about
-            for word, flag in self.extractor.tagged(rules.topic_of(text))  # "举措" frames, names nothing
+            for word, flag in self.extractor.tagged(topic)  # "举措" frames, names nothing
         )
 
     def retrieval_text(self, text: str, lang: str) -> str:
@@ -557,9 +604,21 @@ class QueryStage:
         if not frames:
             return text, ""
         english = is_english(text)
-        if (_DOCUMENT_PRONOUN_EN if english else _DOCUMENT_PRONOUN_ZH).search(text):
+        # "它说的“两大市场”", "the settlement it mentions": that pronoun is the document; another
+        # one may still point back ("the theme of the one they name")
+        document = [
+            m.span() for m in (_DOCUMENT_PRONOUN_EN if english else _DOCUMENT_PRONOUN_ZH).finditer(text)
+        ]
+        pronoun = next(
+            (
+                m
+                for m in (_PRONOUN_EN if english else _PRONOUN_ZH).finditer(text)
+                if not any(a <= m.start() < b for a, b in document)
+            ),
+            None,
+        )
+        if document and (pronoun is None or pronoun.start() > document[0][0]):
             return text, ""
-        pronoun = (_PRONOUN_EN if english else _PRONOUN_ZH).search(text)
         if pronoun is None or (not english and self._ends_with_subject(text[: pronoun.start()])):
             return text, ""  # "公益讲座这类活动呢?": the pronoun points at the words before it
         if english and pronoun.group(0).lower() in ("this", "that", "these", "those"):
@@ -568,6 +627,11 @@ class QueryStage:
             named = [t for t in self._subject_terms(following, "en", keep_names=False) if _names_something(t)]
             if named and not any(t.found_in(last) for t in named):  # "that reform" after one: it points back
                 return text, ""  # a determiner before a noun of its own, which says what is meant
+        if not english and (named := self._named_by_noun(text[pronoun.end() :], history[-1][1])):
+            # "这个机制是什么意思?" after "…完善全域协同共育机制": the answer's 全域协同共育机制
+            word, noun = named
+            end = pronoun.end() + text[pronoun.end() :].index(noun) + len(noun)
+            return text[: pronoun.start()] + word + text[end:], word
         topic = _TOPIC_FIRST.match(text[: pronoun.start()])
         if english and topic and any(not t.absent for t in self._subject_terms(topic.group("topic"), "en")):
             return text, ""  # "And 云上政务 — what's planned for it?": it is the topic just named
@@ -585,6 +649,18 @@ class QueryStage:
         if english:  # beside the pronoun: "…, right?" still ends the question, "Is it…" still opens it
             return f"{text[: pronoun.end()]} ({subject}){text[pronoun.end() :]}", subject
         return text[: pronoun.start()] + subject + text[pronoun.end() :], subject
+
+    def _named_by_noun(self, following: str, answer: str) -> tuple[str, str] | None:
+        """A determiner's noun ("这个机制") and the one longer word of the last answer's quotes that
+        ends with it (全域协同共育机制): what the determiner points at. None when the answer names
+        no such word, or several."""
+        words = [(w, f) for w, f in self.extractor.tagged(following[:8]) if w.strip()]
+        if not words or len(words[0][0]) < 2 or not words[0][1].startswith(("n", "x")):
+            return None
+        noun = words[0][0]
+        quoted = "".join(m.group(1) for m in _ANY_QUOTE.finditer(answer.split("[", 1)[0]))
+        longer = {w for w, _ in self.extractor.tagged(quoted) if w.endswith(noun) and len(w) > len(noun) + 1}
+        return (longer.pop(), noun) if len(longer) == 1 else None
 
     @staticmethod
     def _referent_area(referent: str, terms: Sequence[Term], focus: Sequence[Term]) -> tuple[Term, ...]:
@@ -649,9 +725,9 @@ _ASKS_NAMES = re.compile(
 )
 # "今年工作安排分了哪三方面?", "第一个下面又分哪几块?", "what are the main areas of work?": the outline
 _OUTLINE = re.compile(
-    r"(?:分|有|包括|包含)了?(?:哪|几)[几两三四五六七八九十]?(?:个|大)?(?:方面|部分|板块|大块|块)"
+    r"(?:分|有|包括|包含)了?(?:哪|几)[几两三四五六七八九十]?(?:个|大)?(?:方面|部分|板块|大块|块|小?标题|小节)"
     r"|(?:哪|几)[几两三四五六七八九十]?(?:个|大)?(?:方面|部分|板块)的?(?:工作|任务|内容)"
-    r"|\b(?:main|major|key|three|four|five) (?:areas|parts|sections|pillars|themes)\b"
+    r"|\b(?:main|major|key|three|four|five) (?:areas|parts|sections|pillars|themes)\b|\bsub-?headings\b"
     r"|\bhow is (?:the|this) (?:plan|document|report) (?:organi[sz]ed|structured)\b",
     re.I,
 )
@@ -737,11 +813,17 @@ _AREA = re.compile(
 _AREA_EN = re.compile(
     r"^\s*(?:on|regarding|as for|as to|in terms of|when it comes to)\s+(?P<field>[^,;:?]{3,40}),", re.I
 )
+_ANOTHER = re.compile(r"另一个|另外一个|另一处|其他|别的|\b(?:another|other|else)\b", re.I)
+_ENTRY_NTH = re.compile(
+    r"第([一二三四五六七八九十\d]{1,3})条|\b(?:entry|item|term|number|no\.)\s*#?(\d{1,2})\b", re.I
+)
+_GLOSSARY_NAMED = re.compile(r"名词解释|\bglossary\b", re.I)
 _DEFINED = re.compile(r"(?:名词解释 — |glossary defines )“?(?P<term>[^：:“”]+)")
 
 
 _ASKS_WHICH = re.compile(r"哪|什么|\b(?:which|what)\b", re.I)
 _INNER_QUOTE = re.compile(r"“([^“”]{2,12})”")
+_ANY_QUOTE = re.compile(r"“((?:[^“”]|“[^“”]*”)*)”")  # a quote of the plan, inner quotes kept
 
 
 def _answered_term(question: str, answer: str) -> str:

@@ -233,3 +233,86 @@ def test_lists_named_by_an_example_and_determiners_with_nouns_of_their_own(
     assistant: Assistant, turns: list[str], expected: str
 ) -> None:
     assert expected in _converse(assistant, turns)[-1]
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected", "absent"),
+    [
+        # a figure asked back about the last answer is held against that answer, and the item the
+        # asked figure belongs to is named: it is another item's, never confirmed
+        (["老旧住宅电梯更新改造多少部?", "那就是39部吧?"], "这个数字说的是另一项", "对。"),
+        (["How many old lifts will be renovated?", "So that's 39, correct?"], "another item", "Yes."),
+        # ... but a claim naming its own subject is judged on that subject
+        (
+            ["今年高企要新认定多少家?", "专精特新企业超200家,这个没错吧?"],
+            "专精特新企业超150家",
+            "高企超500家",
+        ),
+        # completion and level are claims too: the plan's status and level words say whether
+        (["邹区人民医院新建项目今年到什么程度?", "据说年内就能开诊了吧?"], "主体施工", "对。"),
+        (
+            [
+                "What does the plan say about the ecological civilization demonstration zone?",
+                "So the district already got that title?",
+            ],
+            "争创",
+            "Yes",
+        ),
+        (["经开区排名目标是多少?", "高新区是要争创国家级高新区吧?"], "争创省级高新区", "对。"),
+    ],
+)
+def test_claims_asked_back_are_judged_against_what_was_said(
+    assistant: Assistant, turns: list[str], expected: str, absent: str
+) -> None:
+    answer = _converse(assistant, turns)[-1]
+    assert expected in answer and not answer.startswith(absent)
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [
+        (["名词解释第3条是什么?"], "1000PB"),  # a glossary entry by its number
+        (["什么是“人人食堂”?", "那第5条呢?"], "消防车道"),  # ... also after a glossary answer
+        # a determiner's noun picks the longer word of the last answer ending with it
+        (["今年要建成什么样的“教联体”?", "这个机制指的是什么?"], "协同合作"),
+        # a figure named as the subject: another one than the last answer's
+        (["既有住宅电梯加装多少部?", "计划里另一个“40部”说的是什么?"], "更新改造"),
+        # "which part" of a term the last answer does not have: where the plan says it
+        (["公厕新建改造几个?", "“三管三必须”出现在哪一部分?"], "抓牢安全防线"),
+        (["计划分了哪几个部分?", "第二部分下面有哪几个小标题?"], "新质动能加速集聚"),
+        (
+            ["What is the target for rooftop solar?", "Is that in the main text or the glossary?"],
+            "新质动能加速集聚",
+        ),
+        # two questions in one message: the second is about what the first's pronoun stood for
+        (["什么是区域异构算力中心?", "它计划规模多大,现在建成多少?"], "430PB"),
+    ],
+)
+def test_glossary_numbers_determiners_figures_and_parts(
+    assistant: Assistant, turns: list[str], expected: str
+) -> None:
+    assert expected in _converse(assistant, turns)[-1]
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected", "abstained"),
+    [
+        # whether a main target has a number: no, and its goal in words
+        (
+            ["制造业投资增长多少?", "Is there a number for household disposable income?"],
+            "与经济增长同步",
+            False,
+        ),
+        (["一般公共预算收入有没有具体数字?"], "保持稳定增长", False),
+        # elsewhere words are no target: the plan gives no number
+        (["Any figure for the government debt ceiling?"], "does not say", True),
+    ],
+)
+def test_whether_a_number_is_given(
+    assistant: Assistant, turns: list[str], expected: str, abstained: bool
+) -> None:
+    history: list[tuple[str, str]] = []
+    for q in turns:
+        answer = assistant.ask(q, history=history)
+        history.append((q, answer.text))
+    assert expected in answer.text and answer.abstained is abstained

@@ -20,13 +20,20 @@ from langchain_core.retrievers import BaseRetriever
 
 from assistant.answer import location, messages
 from assistant.answer.english import figure_in_english
-from assistant.answer.intent import CLAIMS_ALL, CLAIMS_DONE, asks_quantity, asserted_numbers
+from assistant.answer.intent import (
+    CLAIMS_ALL,
+    CLAIMS_DONE,
+    NUMBER_WORD,
+    asked_units,
+    asks_quantity,
+    asserted_numbers,
+)
 from assistant.answer.result import Answer
 from assistant.answer.terms import Term, coverage, is_action, most_specific
 from assistant.answer.timeframe import Timeframe, When
 from assistant.chunking import split_clauses
 from assistant.citations import Citation, cite, merge_citations
-from assistant.corpus import Corpus, Paragraph
+from assistant.corpus import Corpus, Paragraph, glossary_id
 from assistant.figure_table import FigureFact, build_figure_table
 from assistant.figures import find_figures, number_tokens
 from assistant.index import ClauseMatrix
@@ -353,11 +360,13 @@ class ExtractiveAnswerer:
         )
         if query.scope or not candidates:
             return self._refuse(query, candidates, docs, reason=query.scope or "topic")
-        if query.kind == "fact" and (stated := _counted(query.question)):
-            # "提到14所学校的,那是干嘛的?": the figure named, with its unit, picks the clause stating it
-            candidates = [
-                c for c in candidates if _counted(self._text(c.paragraph_id, (c.start, c.end))) & stated
-            ] or candidates
+        if query.entry_number:  # "第6条呢?": the glossary's sixth entry, whatever else matched
+            return self._glossary_entry(query, candidates, docs)
+        if query.sought and (stating := self._stating(query, candidates)):
+            # "提到14所学校的,那是干嘛的?", "另一个“12个”是什么?": the clauses stating that figure
+            if query.last_answer:  # another than the last answer's: the figure alone says which
+                return self._quote(query, [self._span(stating[0])])
+            candidates = stating
         if query.area:  # "On rural revitalization, …", "在养老方面…": what lies in that field first
             candidates = [c for c in candidates if self._in_area(query, c.paragraph_id)] or candidates
         if query.focus:  # "那加装呢?": only what names 加装 answers, not the last answer's 更新改造
@@ -408,6 +417,8 @@ class ExtractiveAnswerer:
             on_topic = self._on_topic(query, terms, candidates)
         if not on_topic:
             return self._refuse(query, candidates, docs, reason="topic")
+        if query.kind == "trap" and query.last_answer and (judged := self._judge_last(query)):
+            return judged  # "So that's the 40 units, right?": the figure just given is the one meant
         if query.kind in ("figure", "trap") and query.attribute not in ("date", "list", "phrasing"):
             if when:  # "2025年…是多少?" of a 2026 report: only its review's figures answer
                 in_year = [c for c in candidates if not self.timeframe.other_year(c.paragraph_id, when)]
@@ -449,9 +460,14 @@ class ExtractiveAnswerer:
                 return self._refuse(query, candidates, docs, reason="topic")
             candidates, best = fresh, fresh[0]
         span = self._fact_span(best)
-        if not self._names_main_subject(query, span[0]):  # "doing with QFLP funds": 基金招商 is not it
+        # a claim need only be about its topic: its other words are what may be false ("…国家级…吧?")
+        about = dataclass_replace(query, terms=query.claim_topic) if query.claim_topic else query
+        if not self._names_main_subject(about, span[0]):  # "doing with QFLP funds": 基金招商 is not it
             return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
-        if asks_quantity(query.question) and not find_figures(self._text(span[0], span[1:])):
+        asks_number = asks_quantity(query.question) or (
+            NUMBER_WORD.search(query.question) and not self._among_targets(span[0])
+        )
+        if asks_number and not find_figures(self._text(span[0], span[1:])):
             # "Does it give an actual debt ceiling figure?": the words it gives are not a number
             return self._refuse(query, candidates, docs, reason="no-figure", cite_first=best)
         if not self._gives_attribute(query, span):
@@ -466,6 +482,20 @@ class ExtractiveAnswerer:
         if query.what_else:
             spans += self._more_on(query, spans, candidates)
         return self._quote(query, spans)
+
+    def _stating(self, query: Query, candidates: Sequence[Candidate]) -> list[Candidate]:
+        """The candidates stating the figure a question names (its unit too, when it gives one), not
+        those the last answer quoted when it asks for another ("另一个“12个”")."""
+        named = _counted(query.question)
+        stating = []
+        for c in candidates:
+            clause = self._text(c.paragraph_id, (c.start, c.end))
+            if query.last_answer and clause.strip("。，,；;") in query.last_answer:
+                continue
+            numbers = {n for f in find_figures(clause) for n in number_tokens(f.number)}
+            if _counted(clause) & named if named else query.sought <= numbers:
+                stating.append(c)
+        return stating
 
     def _more_on(
         self, query: Query, chosen: list[tuple[str, int, int]], candidates: Sequence[Candidate]
@@ -504,8 +534,12 @@ class ExtractiveAnswerer:
     def _qualitative_goal(self, query: Query, best: Candidate) -> Answer | None:
         """ "那一般公共预算收入呢?" after a figure: the plan's goal is words ("保持稳定增长"), which is
         the answer, unless the question itself asked for a number ("增长多少?"): then it refuses."""
-        if asks_quantity(query.question) or asserted_numbers(query.question) or query.units:
-            return None  # "增长多少?", "8%对吗?", "target in yuan": a number is what was asked
+        if asks_quantity(query.question) or asserted_numbers(query.question) or asked_units(query.question):
+            return None  # "增长多少?", "8%对吗?", "target in yuan": a number is what was asked (a unit
+            # carried from the last question is not: "腾龙大道呢?" after "…多少条道路?")
+        if NUMBER_WORD.search(query.question) and not self._among_targets(best.paragraph_id):
+            return None  # "any number for the debt ceiling?": words elsewhere are no target, only the
+            # report's main targets may be set in words ("居民人均可支配收入与经济增长同步")
         if self.corpus.paragraph(best.paragraph_id).kind != "body" or not self._names_main_subject(
             query, best.paragraph_id
         ):
@@ -515,8 +549,19 @@ class ExtractiveAnswerer:
             spans.append((best.paragraph_id, best.start, best.end))
         for span in spans:
             if not find_figures(self._text(span[0], span[1:])):
-                return self._quote(dataclass_replace(query, kind="fact", attribute="fact"), [span])
+                if not NUMBER_WORD.search(query.question):
+                    return self._quote(dataclass_replace(query, kind="fact", attribute="fact"), [span])
+                quote = self._quote_text(*span)  # "is there a number?": no, and what it says instead
+                return _answer(
+                    query,
+                    messages.goal_in_words(query.lang, quote, span[0]),
+                    [cite(self.corpus, span[0], quote)],
+                )
         return None
+
+    def _among_targets(self, pid: str) -> bool:
+        """Is the paragraph its report's list of main targets for the year?"""
+        return self.timeframe.targets.get(pid.split("/")[0]) == pid
 
     def _names_main_subject(self, query: Query, pid: str) -> bool:
         """One of the question's most specific terms, when its document uses them anywhere, is in the
@@ -783,6 +828,19 @@ class ExtractiveAnswerer:
                 return p.id
         return None
 
+    def _glossary_entry(
+        self, query: Query, candidates: Sequence[Candidate], docs: Sequence[Document]
+    ) -> Answer:
+        """The glossary entry of the asked number in the document asked about (or last cited)."""
+        home = next(iter(query.previous), "").split("/")[0] or (query.docs or (self.profiles.default,))[0]
+        pid = glossary_id(home, query.entry_number)
+        if pid in self.corpus:
+            paragraph = self.corpus.paragraph(pid)
+            definition = re.split(r"[:：]", paragraph.text, maxsplit=1)[-1].strip()
+            line = messages.definition_line(query.lang, paragraph.term or "", definition, paragraph.id)
+            return _answer(query, line, [cite(self.corpus, paragraph.id, definition)])
+        return self._refuse(query, candidates, docs, reason="glossary")
+
     def _definition(self, query: Query, candidates: Sequence[Candidate]) -> Answer | None:
         pid = self._glossary_match(query)
         if pid is None:
@@ -825,12 +883,37 @@ class ExtractiveAnswerer:
     def _judge(self, query: Query, span: tuple[str, int, int]) -> Answer:
         pid, a, b = span
         quote = self._quote_text(pid, a, b)
-        # The figure clause ends the quote; an earlier figure in it may be about something else.
-        figures = [f for f in find_figures(quote) if not query.units or f.unit in query.units]
-        stated = number_tokens(figures[-1].number) if figures else set()
-        correct = bool(query.asserted) and query.asserted <= stated
-        text = messages.judgement(query.lang, correct, quote, pid, _english_figures(quote))
+        text = messages.judgement(query.lang, _bears_out(query, quote), quote, pid, _english_figures(quote))
         return _answer(query, text, [cite(self.corpus, pid, quote)])
+
+    def _judge_last(self, query: Query) -> Answer | None:
+        """A figure asked back about the last answer, judged against the figure that answer quoted;
+        a wrong one is shown where the plan does use it in that paragraph (another item's figure)."""
+        for pid in query.previous:
+            if pid not in self.corpus:
+                continue
+            paragraph = self.corpus.paragraph(pid)
+            quote = location.quoted_in(query.last_answer, paragraph)
+            if not quote or not [f for f in find_figures(quote) if not query.units or f.unit in query.units]:
+                continue
+            at = paragraph.text.find(quote)
+            answer = self._judge(query, (pid, at, at + len(quote)))
+            if _bears_out(query, quote):
+                return answer
+            for a, b in split_clauses(paragraph.text):
+                clause = self._quote_text(pid, a, b)
+                used = {
+                    n
+                    for f in find_figures(clause)
+                    if not query.units or f.unit in query.units
+                    for n in number_tokens(f.number)
+                }
+                if query.asserted <= used and clause not in quote:
+                    text = answer.text + "\n" + messages.figure_elsewhere(query.lang, clause, pid)
+                    citations = merge_citations([*answer.citations, cite(self.corpus, pid, clause)])
+                    return dataclass_replace(answer, text=text, citations=tuple(citations))
+            return answer
+        return None
 
     def _refuse(
         self,
@@ -935,6 +1018,14 @@ class ExtractiveAnswerer:
         )
         again = self._answer_one(asked, {"retrieve": 0.0, "answer": 0.0})
         return again
+
+
+def _bears_out(query: Query, quote: str) -> bool:
+    """Does the quote give the figure a trap asserts? The figure clause ends the quote; an earlier
+    figure in it may be about something else."""
+    figures = [f for f in find_figures(quote) if not query.units or f.unit in query.units]
+    stated = number_tokens(figures[-1].number) if figures else set()
+    return bool(query.asserted) and query.asserted <= stated
 
 
 def _kind_of(query: Query) -> str:

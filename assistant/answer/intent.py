@@ -55,7 +55,7 @@ _SPLIT_EN = re.compile(r",|;|\band\b|\bas well as\b", re.I)
 # Words that shape a question but name no topic; removed before topical matching.
 _QUESTION_WORDS_ZH = re.compile(
     r"请问|请|问一下|我想知道|想知道|告诉我|由谁来|由谁|谁来|围绕|具体举措|举措|措施|点名了?|提到了?|提及|列出了?|部分|一般(?!公共)|通常|正文里?|今年|去年|前年|明年|上一?年|本年|(?:19|20)\d\d年|二〇二五年|钟楼区?|全区|区里|政府|计划|工作安排|规划中|"
-    r"干嘛|干啥|为啥|目标|任务|预期|指标|(?:多少|几)(?:场次|个|家|所|部|条|座|户|场|名|项)?|多大|是什么|什么|哪些|哪个|哪几个|哪|怎么样|如何|"
+    r"干嘛|干啥|为啥|目标|任务|预期|指标|(?:多少|几)(?:场次|个|家|所|部|条|座|户|场|名|项)?|多大|是什么|什么|哪些|哪个|哪几个|哪|怎么样|怎么(?:弄|办|搞|解决)|咋(?:弄|办|搞)|如何|"
     r"打算|准备|要|将|会|能|吗|呢|吧|啊|呀|的|了|是|有|对吗|对不对|是不是|听说|据说|各|分别|具体|大概|大约|一共|总共|"
     r"[?？!！。,，、:：;；“”\"'‘’()（）\s]"
 )
@@ -115,6 +115,13 @@ _QUANTITY_EN = re.compile(
 
 # "有没有排名目标?", "is there a ranking goal?": whether there is one, which words may answer
 _WHETHER_ZH = re.compile(r"有没有|有无|是否有|有.{0,8}吗")
+_WHETHER_EN = re.compile(
+    r"\b(?:is there|are there|any|does (?:it|the plan|the report) (?:give|have|set|put|include|mention))\b",
+    re.I,
+)
+# a number named as what is asked for ("有没有具体数字?", "any percentage?")
+NUMBER_WORD = re.compile(r"数字|数据|指标|具体数|\b(?:numbers?|figures?|percentages?|percent)\b", re.I)
+_HOW_MUCH_EN = re.compile(r"\bhow (?:many|much|fast|big|large|high|far)\b|\bby how much\b", re.I)
 _NUMBER_ASKED_ZH = re.compile(r"多少|(?<![哪这那])几(?!栋|座楼)|数字|具体数")
 
 
@@ -123,7 +130,9 @@ def asks_quantity(text: str) -> bool:
     "有没有排名目标?")?"""
     if ASKS_VERSION.search(text):  # "第几版?": the version is in the name, not a figure
         return False
-    if is_english(text):
+    if is_english(text):  # "any number for foreign investment?" may be answered by words, as in Chinese
+        if _WHETHER_EN.search(text) and not _HOW_MUCH_EN.search(text):
+            return False
         return bool(_QUANTITY_EN.search(text))
     if _WHETHER_ZH.search(text) and not _NUMBER_ASKED_ZH.search(text):
         return False
@@ -140,7 +149,8 @@ _CLAIM_EN = re.compile(
 # SME…, right?", "所有中小企业都…吧?"), or that it is finished ("建成投用了吧?", "opens this year, right?")
 CLAIMS_ALL = re.compile(r"所有|全部|每(?:个|一个|家|所)|\b(?:every|all|each)\b", re.I)
 CLAIMS_DONE = re.compile(
-    r"建成|投用|投入使用|竣工|完工|开业|开诊|建好|落成|通车|\bopen(?:s|ed)?\b|\bcompleted?\b|\bfinished\b"
+    r"建成|投用|投入使用|竣工|完工|开业|开诊|建好|落成|通车|评上|获评|已经是|已是"
+    r"|\bopen(?:s|ed)?\b|\bcompleted?\b|\bfinished\b|\balready\b|\bdone\b|\bachieved\b|\bawarded\b"
     r"|\boperational\b|\bin (?:use|operation)\b",
     re.I,
 )
@@ -177,8 +187,9 @@ _OWN_QUESTION_EN = re.compile(r"\b(?:what|which|who|how|where|why)\b", re.I)
 
 
 def _asks_its_own(text: str) -> bool:
-    """Does a follow-up ask its own question ("那正文在养老方面提了什么?"), not just name a subject?"""
-    return bool((_OWN_QUESTION_EN if is_english(text) else _OWN_QUESTION_ZH).search(text))
+    """Does a follow-up ask its own question ("那正文在养老方面提了什么?", "那它年内就建成了吧?"),
+    not just name a subject?"""
+    return bool((_OWN_QUESTION_EN if is_english(text) else _OWN_QUESTION_ZH).search(text)) or is_claim(text)
 
 
 def strip_followup(text: str) -> str:

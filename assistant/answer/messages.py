@@ -131,3 +131,17 @@ def no_such_figure(lang: str, quote: str, paragraph_id: str) -> str:
     if lang == "en":
         return f"No: the plan gives no such figure. It says — “{quote}” {cite_tag(paragraph_id)}"
     return f"不对：计划没有给出这个数字，原文是：“{quote}” {cite_tag(paragraph_id)}"
+
+
+def goal_in_words(lang: str, quote: str, paragraph_id: str) -> str:
+    """Whether there is a number, where the plan's goal is words ("…与经济增长同步")."""
+    if lang == "en":
+        return f"The plan gives no number for this; its goal is in words — “{quote}” {cite_tag(paragraph_id)}"
+    return f"计划没有给出具体数字，目标是这样表述的：“{quote}” {cite_tag(paragraph_id)}"
+
+
+def figure_elsewhere(lang: str, quote: str, paragraph_id: str) -> str:
+    """Where the figure asked back is used: another item's, in the same paragraph."""
+    if lang == "en":
+        return f"That figure is another item's — “{quote}” {cite_tag(paragraph_id)}"
+    return f"这个数字说的是另一项：“{quote}” {cite_tag(paragraph_id)}"

@@ -258,7 +258,8 @@ class TermExtractor:
 
     def _plan_parts(self, word: str) -> list[str]:
         """A word the plan never uses, when it is made of words the plan does use or measure words
-        (each of two characters or more): "绿地面积" → [绿地, 面积]; "充电桩" → [] (桩 says nothing)."""
+        (each of two characters or more): "绿地面积" → [绿地, 面积]; "充电桩" → [] (桩 says nothing);
+        "停车难" → [停车] (难 says what is wrong with it)."""
         splits: dict[int, list[str]] = {0: []}
         for start in range(len(word)):
             if start not in splits:
@@ -269,6 +270,10 @@ class TermExtractor:
                 if end not in splits and known:
                     splits[end] = [*splits[start], piece]
         parts = splits.get(len(word), [])
+        if len(parts) < 2 and len(word) >= 3 and self.tagged(word[-1]) == [(word[-1], "a")]:
+            # "停车难", "看病贵": a subject the plan uses and an adjective saying what is wrong with it
+            head = word[:-1]
+            return self._plan_parts(head) or ([head] if self.weight(head) < self.unseen_weight else [])
         return parts if len(parts) >= 2 else []
 
     def tagged(self, text: str) -> list[tuple[str, str]]:
