@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from assistant.answer import enumeration
 from assistant.answer import intent as rules
 from assistant.answer.english import Lexicon
 from assistant.answer.terms import Term, TermExtractor, is_action, is_action_word, is_measure, is_measure_word
@@ -27,7 +28,18 @@ from assistant.text import fold, is_english
 Turn = tuple[str, str]  # (question, answer text), as the page and the API send history
 
 Attribute = Literal[
-    "amount", "percent", "rank", "date", "place", "money", "list", "definition", "yesno", "phrasing", "fact"
+    "amount",
+    "percent",
+    "rank",
+    "date",
+    "place",
+    "name",
+    "money",
+    "list",
+    "definition",
+    "yesno",
+    "phrasing",
+    "fact",
 ]
 Meta = Literal["section", "paragraph", "original", "more", "english", "again", "entry", "outline"]
 
@@ -45,6 +57,10 @@ _PLACE_ASKED = re.compile(
     r"(?:建在|位于|落在|落户|选址在?|设在)哪|在哪个?(?:街道|镇|村|社区|位置|地点|地方)|选址"
     r"|\bwhere (?:is|will|would|does) .{0,40}\b(?:located|built|sited|based)\b|\bwhich (?:street|town|village|subdistrict)\b",
     re.I,
+)
+# "那个行动叫什么?", "What's the name of the campaign…?": a named thing, which the plan quotes (“…”)
+_NAME_ASKED = re.compile(
+    r"叫什么|名字|名称|\bname of\b|\bwhat(?:'s| is) (?:it|that|this|the [\w-]+) called\b|\bcalled\?", re.I
 )
 _PHRASING = re.compile(
     r"表述|提法|怎么说|怎么提|怎样表述|原话|措辞|\bhow does the plan (?:phrase|word|put|describe)|\bwording\b|\bphrase[sd]?\b",
@@ -156,6 +172,11 @@ class Query:
     last_answer: str = ""  # the last answer, when asked about, asked back, or asked past ("another 12")
     repeat: Query | None = None  # ... and the question that answer answered, understood again
     locate: bool = False  # also asks where the plan says it ("哪一部分提到了云上政务?")
+    uncounted: str = ""  # "How many places…?" where the lexicon cannot read "places": no figure can be
+    # shown to count it
+    positions: tuple[int, ...] = ()  # "“十大行动”里第一个和最后一个…": members of a list by position
+    member_words: tuple[Term, ...] = ()  # "…里跟人才有关的是哪几个?": members of a list naming these
+    counted: tuple[str, int] | None = None  # "哪三个“始终”?": a repeated word and the count asked
     sought: frozenset[str] = frozenset()  # numbers a question asks about ("另一个“12个”是什么?")
     entry_number: int = 0  # "名词解释第6条", "第6条呢?" in a talk about the glossary: that entry
     parts: tuple[Query, ...] = ()  # several questions in one message, each understood
@@ -176,6 +197,8 @@ def attribute_of(text: str, kind: str, units: frozenset[str], *, english: bool |
         return "date"
     if _PLACE_ASKED.search(text):
         return "place"
+    if kind == "fact" and _NAME_ASKED.search(text):
+        return "name"
     if rules.ASKS_RANK.search(text):
         return "rank"
     if units & rules.MONEY_UNITS:
@@ -218,6 +241,15 @@ def meta_of(text: str, history: Sequence[Turn]) -> Meta | None:
     quoted = [m.group(1) for m in _INNER_QUOTE.finditer(text)]
     if named == "section" and any(fold(q) not in fold(history[-1][1]) for q in quoted):
         return None  # "“三管三必须”出现在哪一个?": where the plan says what it names, not the last answer
+    cited = cited_ids(history[-1][1])
+    if (
+        named == "section"
+        and _IN_BODY.search(text)
+        and "还是" not in text
+        and " or " not in text
+        and all(is_glossary_id(pid) for pid in cited)
+    ):
+        return None  # "正文里它出现在哪句话?" after a glossary entry: where the body uses the term
     return named
 
 
@@ -243,8 +275,8 @@ class QueryStage:
         for n, part in enumerate(parts):
             if n and self._only_asks_whether(part):  # "…统一哪六样?文件里有列吗?": the same question
                 continue
-            if n and not rules.is_followup(part, asked):  # "…规模多大?已经建成多少?": still about 算力中心
-                part = f"{rules.topic_of(parts[0])} {part}"
+            if n and not rules.is_followup(part, asked) and not self._names_own_subject(part):
+                part = f"{rules.topic_of(parts[0])} {part}"  # "…规模多大?已经建成多少?": still about 算力中心
             understood.append(self._one(question, part, asked))
             # the part as understood frames the next: "它规划多大规模" is about what 它 stood for
             asked.append((understood[-1].question if understood[-1].meta else understood[-1].text, ""))
@@ -252,6 +284,15 @@ class QueryStage:
         if len(understood) == 1:
             return first
         return replace(first, parts=tuple(understood), multi=True)
+
+    def _names_own_subject(self, part: str) -> bool:
+        """Does a part of a message name a thing of its own ("…,绿色工厂培育几家?"), not only verbs
+        ("how many old ones replaced?")?"""
+        lang = "en" if is_english(part) else "zh"
+        return any(
+            _names_something(t) and not is_action(t)
+            for t in self._subject_terms(part, lang, keep_names=False)
+        )
 
     def _only_asks_whether(self, part: str) -> bool:
         """ "文件里有列吗?", "does it say?": no subject and no question word of its own."""
@@ -312,7 +353,9 @@ class QueryStage:
             )
         text = self._without_preamble(text)  # "孙子明年上学,听说今年新增学位…": the asker's own story
         own = text  # the follow-up's own words, before the conversation completes them
-        text = _pick_listed(text, history)  # "中间那个,排名目标是多少?": the middle item of the last list
+        listed = _pick_listed(text, history)  # "中间那个,排名目标是多少?": the middle item of the last list
+        positions = _positions(text) if listed == text else ()  # ... or of the list the question names
+        text = _OWN_POSITION.sub(" ", listed) if positions else listed  # positions say which, not what
         # "There's another 12 — what is that one?": about a figure other than the last answer's
         another = bool(history) and bool(_ANOTHER.search(own)) and bool(rules.asserted_numbers(own))
         text, referent = self._resolve_reference(text, history) if not another else (text, "")
@@ -322,7 +365,7 @@ class QueryStage:
             bool(frames) and not another and self._names_no_subject(self.profiles.without_scope(text))
         )
         if elliptical:  # ... after a question about 算力中心: still about 算力中心
-            subject = next((found for q, _ in reversed(frames) if (found := self._subject_of(q))), "")
+            subject = next((found for q, a in reversed(frames) if (found := self._subject_of(q, a))), "")
             stripped = rules.strip_followup(text)
             asked_back = is_english(text) and text.rstrip().endswith("?") and not stripped.endswith("?")
             text = f"{subject} {stripped}{'?' if asked_back else ''}"  # "…50. Right?" stays a question
@@ -332,6 +375,16 @@ class QueryStage:
         if history and shift and shift.group(0) not in effective:
             effective = f"{effective} {shift.group(0)}"  # "那去年呢?": keep the shift visible to scoping
         effective = self._carry_scope(effective, own, frames)
+        if (
+            frames
+            and not is_english(own)
+            and intent.kind == "fact"
+            and rules.is_claim(own)
+            and not self._claim_topic(effective)
+        ):
+            # "是在东头村那边吧?": a claim with no topic of its own is about the last subject
+            subject = next((found for q, a in reversed(frames) if (found := self._subject_of(q, a))), "")
+            effective = f"{subject}{effective}"
         terms = self._subject_terms(effective, intent.lang)
         # "How many measures did it roll out?": "it" stood for the last subject; "measures" decides
         focus = self._focus(own, referent) if intent.followup or referent else ()
@@ -359,7 +412,7 @@ class QueryStage:
             question=question.text,
             text=effective,
             lang="en" if is_english(own) else intent.lang,  # "So top 10 then?" after a Chinese subject
-            kind="fact" if sought else intent.kind,
+            kind="fact" if sought or (intent.kind == "definition" and positions) else intent.kind,
             attribute=attribute_of(effective, intent.kind, intent.units, english=is_english(own)),
             multi=intent.multi,
             units=intent.units,
@@ -373,6 +426,10 @@ class QueryStage:
             locate=asks_where(own),
             entry_number=entry_number,
             sought=sought,
+            counted=rules.counted_quote(own),
+            positions=positions,
+            member_words=self._member_words(own),
+            uncounted=self._uncounted(own) if intent.kind == "figure" else "",
             area=self._area(effective, terms) + self._referent_area(referent, terms, focus),
             focus=focus,
             claim=claim,
@@ -402,6 +459,40 @@ class QueryStage:
             return 0
         word = nth.group(1) or nth.group(2)
         return int(word) if word.isdigit() else _ORDINALS.get(word.lower()) or int(chinese_value(word))
+
+    def _member_words(self, own: str) -> tuple[Term, ...]:
+        """The words picking members of a list: "跟人才、科技有关的" → 人才, 科技."""
+        named = _ABOUT_MEMBERS.search(own)
+        if named is None:
+            return ()
+        lang = "en" if is_english(own) else "zh"
+        words = named.group("words") or named.group("words_en")
+        return tuple(t for t in self._subject_terms(words, lang) if not t.absent)
+
+    def _uncounted(self, own: str) -> str:
+        """The thing an English "how many" counts, when the lexicon cannot read it ("places"): no
+        figure of the plan can be shown to count it, so none is given."""
+        asked = re.search(r"\bhow many\b(.*)", own, re.I) if is_english(own) else None
+        if asked is None:
+            return ""
+        words = []  # up to the verb: "how many old ones replaced…" counts "old ones"
+        for word in re.findall(r"[\w'-]+|[^\w\s]", asked.group(1).lower()):
+            if (
+                not re.fullmatch(r"[\w'-]+", word)
+                or word in _VERB_AFTER_HOW_MANY
+                or word.endswith(("ed", "ing"))
+            ):
+                break
+            words.append(word)
+        if (
+            not words
+            or len(words) > 4
+            or words[-1] in _GENERIC_COUNTS
+            or rules.asked_units(f"how many {words[0]}")  # "how many kilometres": a unit
+            or self.lexicon.translate_terms(" ".join(words))
+        ):
+            return ""
+        return words[-1]
 
     def _entry_asked(self, own: str, history: Sequence[Turn]) -> int:
         """ "名词解释第6条是什么?", or "第6条呢?" after a glossary answer: the entry's number (0: none).
@@ -627,6 +718,19 @@ class QueryStage:
             named = [t for t in self._subject_terms(following, "en", keep_names=False) if _names_something(t)]
             if named and not any(t.found_in(last) for t in named):  # "that reform" after one: it points back
                 return text, ""  # a determiner before a noun of its own, which says what is meant
+        if not english and any(
+            _names_something(t)
+            for m in _INNER_QUOTE.finditer(text)
+            for t in self._subject_terms(m.group(1), "zh", keep_names=False)
+        ):
+            return text, ""  # "跟它一起提的“云上政务”用什么技术?": the quoted term is the subject
+        recent = " ".join(history[-1]) + " ".join(f[0] for f in frames[-2:])
+        if (
+            not english
+            and pronoun.group(0) in _DETERMINERS_ZH
+            and self._names_own_noun(text[pronoun.end() :], recent)
+        ):
+            return text, ""  # "还有那个危旧房治理…": a determiner before a noun of its own, not the last's
         if not english and (named := self._named_by_noun(text[pronoun.end() :], history[-1][1])):
             # "这个机制是什么意思?" after "…完善全域协同共育机制": the answer's 全域协同共育机制
             word, noun = named
@@ -640,7 +744,7 @@ class QueryStage:
             (
                 found
                 for q, a in reversed(frames)
-                if (found := _defined_term(a) or _answered_term(q, a) or self._subject_of(q))
+                if (found := _defined_term(a) or _answered_term(q, a) or self._subject_of(q, a))
             ),
             "",
         )
@@ -649,6 +753,15 @@ class QueryStage:
         if english:  # beside the pronoun: "…, right?" still ends the question, "Is it…" still opens it
             return f"{text[: pronoun.end()]} ({subject}){text[pronoun.end() :]}", subject
         return text[: pronoun.start()] + subject + text[pronoun.end() :], subject
+
+    def _names_own_noun(self, following: str, answer: str) -> bool:
+        """Does a determiner's noun ("那个危旧房治理") name something of its own, which the plan uses
+        and the conversation's last turns (``answer``) do not?"""
+        words = [(w, f) for w, f in self.extractor.tagged(following[:10]) if w.strip()]
+        if not words or not words[0][1].startswith(("n", "x", "v")):
+            return False
+        terms = [t for t in self._subject_terms(words[0][0], "zh", keep_names=False) if _names_something(t)]
+        return bool(terms) and not any(t.found_in(fold(answer)) for t in terms)
 
     def _named_by_noun(self, following: str, answer: str) -> tuple[str, str] | None:
         """A determiner's noun ("这个机制") and the one longer word of the last answer's quotes that
@@ -675,7 +788,7 @@ class QueryStage:
         words = [(w, f) for w, f in self.extractor.tagged(text) if w.strip()]
         return bool(words) and len(words[-1][0]) >= 2 and not self._names_no_subject(words[-1][0])
 
-    def _subject_of(self, question: str) -> str:
+    def _subject_of(self, question: str, answer: str = "") -> str:
         """The most specific terms of a question: its rarest plan words."""
         lang = "en" if is_english(question) else "zh"
         asked = self.profiles.without_scope(rules.strip_followup(question))  # "那去年呢?" names none
@@ -694,6 +807,9 @@ class QueryStage:
             ),
             key=lambda t: -t.weight,
         )
+        if "“" in answer:  # what the plan's quoted answer spoke of, not a word it refuted
+            said = fold(answer)  # ("并非如此：计划原文没有说“邹区”…")
+            terms = [t for t in terms if t.found_in(said) and f"“{t.forms[0]}”" not in answer] or terms
         return " ".join(t.forms[0] for t in terms[:2])
 
 
@@ -734,6 +850,7 @@ _OUTLINE = re.compile(
 _NTH = re.compile(
     r"第([一二三四五六七八九十\d])个?(?:部分|方面)?|\b(first|second|third|fourth|fifth)\b", re.I
 )
+_COUNTS_EN = {"two": 2, "three": 3, "four": 4, "five": 5}
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 # "第二个", "中间那个", "the last one": an item of the list the last answer gave
 _POSITION = re.compile(
@@ -749,11 +866,45 @@ def _listed(answer: str) -> list[str]:
     for _, segment in cited_segments(answer):
         if "“" in segment and "”" in segment:
             item = segment[segment.index("“") + 1 : segment.rindex("”")]
-        else:
-            item = re.split(r"[：:]", segment)[-1]
-        if item.strip():
-            items.append(item.strip())
+            items += [i.strip() for i in item.split("”“") if i.strip()]  # “政策直达快享行动”“…行动”
+        elif item := re.split(r"[：:]", segment)[-1].strip():
+            items.append(item)
+    if len(items) == 1:  # one quote writing out a list ("积极打造大庙弄、南大街、陈渡桥…"): its members
+        members = enumeration.members(items[0])
+        return [items[0][a:b] for a, b in members] or items
     return items
+
+
+_OWN_POSITION = re.compile(
+    r"前(?P<first_n>[两二三四五六七八九十\d])个|\bfirst (?P<first_en>two|three|four|five|\d)\b"
+    r"|第(?P<nth>[一二三四五六七八九十\d])个|(?P<last>最后(?:一|那)?个|\b(?:the|and) last(?: one)?\b)"
+    r"|(?P<first>\bthe first (?:one|of|and)\b)",
+    re.I,
+)
+_ABOUT_MEMBERS = re.compile(
+    r"(?:跟|和|与|同)(?P<words>[^,，?？]{1,12}?)(?:有关|相关)|\b(?:related to|to do with|involving) (?P<words_en>[^?]+)",
+    re.I,
+)
+
+
+def _positions(text: str) -> tuple[int, ...]:
+    """Positions in a list a question asks for: "第一个和最后一个" → (1, -1), "the first three" → (1, 2, 3)."""
+    positions: list[int] = []
+    for m in _OWN_POSITION.finditer(text):
+        if m.group("first_n") or m.group("first_en"):
+            word = (m.group("first_n") or m.group("first_en")).lower()
+            count = (
+                int(word)
+                if word.isdigit()
+                else _ORDINALS.get(word) or _COUNTS_EN.get(word) or int(chinese_value(word))
+            )
+            positions += range(1, count + 1)
+        elif m.group("nth"):
+            word = m.group("nth")
+            positions.append(int(word) if word.isdigit() else int(chinese_value(word)))
+        else:
+            positions.append(-1 if m.group("last") else 1)
+    return tuple(dict.fromkeys(positions))
 
 
 def _pick_listed(text: str, history: Sequence[Turn]) -> str:
@@ -785,11 +936,6 @@ def _names_something(term: Term) -> bool:
 _TOPIC_FIRST = re.compile(r"^\s*(?:and |as for |about |regarding )?(?P<topic>[^—–,:;?]+?)\s*[—–,:;]", re.I)
 
 
-def _names_something(term: Term) -> bool:
-    """A term the library uses, longer than one character ("对" in "对吧?" names nothing)."""
-    return not term.absent and len(term.forms[0]) >= 2
-
-
 # "还提了啥?", "what else does it say?": more of the same subject, not the last answer again
 _WHAT_ELSE = re.compile(
     r"还(?:提了|说了|讲了|提到了?|有|要做|做了)(?:啥|什么|哪些|别的)|还有(?:啥|什么|哪些|别的|其他)|别的呢|其他的?呢"
@@ -813,6 +959,64 @@ _AREA = re.compile(
 _AREA_EN = re.compile(
     r"^\s*(?:on|regarding|as for|as to|in terms of|when it comes to)\s+(?P<field>[^,;:?]{3,40}),", re.I
 )
+# "how many of them / in total / more?": the count of what was just asked about
+_GENERIC_COUNTS = frozenset(
+    [
+        "of",
+        "them",
+        "those",
+        "these",
+        "in",
+        "total",
+        "altogether",
+        "units",
+        "items",
+        "things",
+        "ones",
+        "times",
+        "more",
+        "exactly",
+        "overall",
+        "all",
+        "each",
+        "there",
+    ]
+)
+_IN_BODY = re.compile(r"正文|\b(?:main|body) (?:text|plan|report)\b", re.I)
+# words that end the thing an English "how many" counts: verbs, prepositions ("how many are planned?")
+_VERB_AFTER_HOW_MANY = frozenset(
+    [
+        "are",
+        "is",
+        "will",
+        "were",
+        "was",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "can",
+        "should",
+        "would",
+        "could",
+        "to",
+        "in",
+        "for",
+        "by",
+        "of",
+        "get",
+        "need",
+        "there",
+        "this",
+        "that",
+        "each",
+        "per",
+        "at",
+        "on",
+    ]
+)
+_DETERMINERS_ZH = frozenset(["这个", "那个", "这项", "该项", "这些", "那些", "这种", "这类", "此项", "此类"])
 _ANOTHER = re.compile(r"另一个|另外一个|另一处|其他|别的|\b(?:another|other|else)\b", re.I)
 _ENTRY_NTH = re.compile(
     r"第([一二三四五六七八九十\d]{1,3})条|\b(?:entry|item|term|number|no\.)\s*#?(\d{1,2})\b", re.I

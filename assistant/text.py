@@ -14,6 +14,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
+_ASIDE = re.compile(r"\([^()A-Za-z]*\)")
 # where a sentence ends (a clause break such as ；or ， is not one)
 FULL_STOP = re.compile(r"[。！？!?]")
 
@@ -41,7 +42,8 @@ def fold(text: str) -> str:
 
 
 def is_english(text: str) -> bool:
-    """True when the text is written mostly in Latin letters rather than Chinese."""
+    """True when the text is written mostly in Latin letters rather than Chinese. Chinese in
+    parentheses is an aside ("How big is it (算力中心) planned to be?") and does not count."""
     latin = len(_LATIN.findall(text))
-    han = len(_HAN.findall(text))
+    han = len(_HAN.findall(_ASIDE.sub(" ", text)))
     return latin > 0 and latin >= 2 * han

@@ -316,3 +316,71 @@ def test_whether_a_number_is_given(
         answer = assistant.ask(q, history=history)
         history.append((q, answer.text))
     assert expected in answer.text and answer.abstained is abstained
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected", "absent"),
+    [
+        # a measure word the question asks is held to: 条 is not answered by 家
+        (["营商环境服务联盟有多少家成员单位?", "发布了多少条为企服务举措?"], "43条", "25家"),
+        # ... but a measure word carried from the last question is no constraint on a new subject
+        (["新建、改建道路多少条?", "新增里程呢?"], "10公里", "没有提到"),
+        # an English count of something the lexicon cannot read is not answered with another count
+        (["How many seats will Mingkexiang kindergarten itself offer?"], "does not say", "5 schools"),
+        # a number in words is a claim; a level the plan does not give is not borne out
+        (
+            [
+                "What is the rooftop solar target?",
+                "And they will cultivate three national-level green factories, right?",
+            ],
+            "No.",
+            "Yes",
+        ),
+        (
+            ["How many green factories?", "So that is one provincial-level green factory, correct?"],
+            "No.",
+            "Yes",
+        ),
+        (["Can you list those twelve livelihood projects?"], "does not say", "Yes"),
+        # what is planned, not what is built already
+        (
+            ["What is the regional heterogeneous computing centre?", "How big is it planned to be?"],
+            "1000PB",
+            "430PB",
+        ),
+        # a claim's topic is judged in its own clause, not by a word of the next one
+        (["危旧房治理今年推进几个?", "是在东头村那边吧?"], "东头村", "对。"),
+    ],
+)
+def test_figures_are_held_to_what_was_asked(
+    assistant: Assistant, turns: list[str], expected: str, absent: str
+) -> None:
+    answer = _converse(assistant, turns)[-1]
+    assert expected in answer and absent not in answer[: len(absent) + 40]
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [
+        # members of a written-out list by position, or by a word they contain
+        (["“十大行动”里最后一个是什么?"], "营商环境共建行动"),
+        (["What are the first two of the ten actions?"], "助企暖企护航行动"),
+        (["十大行动里跟法治有关的是哪个?"], "法治建设保障行动"),
+        (["美食特色集聚区有哪些?", "第三个呢?"], "陈渡桥"),  # the last answer's list, by position
+        # a counted word's members: the sentences heading passages with it
+        (["政府自身建设讲了哪几个“始终”?"], "始终厉行法治有为之举"),
+        # hearsay leading to a question of its own is a question, not a claim
+        (["听说社区医院要合并,是哪两个中心?"], "南大街、荷花池中心"),
+        (["人人食堂能送饭上门吗?"], "订餐外送"),
+        # both a plan and what is reached, asked in one breath; a part naming its own subject keeps it
+        (["名词解释里的算力中心,计划规模多大、已经建成多少?"], "已建成430PB"),
+        (["屋顶光伏新增多少装机,绿色工厂培育几家?"], "绿色工厂1家"),
+        (["Lifts: how many will be added to old homes, and how many old ones upgraded?"], "40部"),
+        # a headline target in words comes with what its section sets for the same subject
+        (["今年大气环境质量有什么目标?"], "国家二级标准"),
+    ],
+)
+def test_members_of_lists_and_words_of_everyday_speech(
+    assistant: Assistant, turns: list[str], expected: str
+) -> None:
+    assert expected in _converse(assistant, turns)[-1]

@@ -18,7 +18,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 
-from assistant.answer import location, messages
+from assistant.answer import enumeration, location, messages
 from assistant.answer.english import figure_in_english
 from assistant.answer.intent import (
     CLAIMS_ALL,
@@ -27,6 +27,7 @@ from assistant.answer.intent import (
     asked_units,
     asks_quantity,
     asserted_numbers,
+    wrong_level,
 )
 from assistant.answer.result import Answer
 from assistant.answer.terms import Term, coverage, is_action, most_specific
@@ -57,6 +58,7 @@ MAX_FACT_SPAN = 120  # longest quote of a fact: its clause and the rest of its s
 MAX_LEAD = 16  # a sentence this short, without a figure, heads the next one ("以破局思维推进商圈复兴。")
 PERIOD_LEAD = 30  # a paragraph opening "——这五年，…" speaks of the period throughout
 WARM_FIGURES = 500  # up to this many figures, warm_up embeds their subjects (a library's wait until asked)
+MAX_MEMBER_SENTENCE = 20  # characters of a sentence heading a passage, a counted word's member
 MAX_MORE = 3  # "还提了啥?": this many sentences at most
 ACTION_SHARE = 0.5  # a verb of the question ("新建", "built") weighs this share of a term in scoring clauses
 W_SUBJECT = 1.0  # a figure whose own subject holds the question's terms beats its neighbours
@@ -107,8 +109,9 @@ class Candidate:
         return bool(self.units)
 
     def states(self, units: frozenset[str]) -> bool:
-        """Does the clause state a figure in one of these units ("场" accepts "场次")?"""
-        if not units or "个" in units:  # "几个" is said of anything counted
+        """Does the clause state a figure in one of these units ("场" accepts "场次")? "几个" alone is
+        said of anything counted."""
+        if not units or units == {"个"}:
             return self.has_figure
         return any(u.startswith(w) or w.startswith(u) for u in self.units for w in units)
 
@@ -362,6 +365,8 @@ class ExtractiveAnswerer:
             return self._refuse(query, candidates, docs, reason=query.scope or "topic")
         if query.entry_number:  # "第6条呢?": the glossary's sixth entry, whatever else matched
             return self._glossary_entry(query, candidates, docs)
+        if query.counted and (members := self._counted_members(query)):
+            return members  # "讲了哪三个“始终”?": the sentences using the word
         if query.sought and (stating := self._stating(query, candidates)):
             # "提到14所学校的,那是干嘛的?", "另一个“12个”是什么?": the clauses stating that figure
             if query.last_answer:  # another than the last answer's: the figure alone says which
@@ -378,6 +383,15 @@ class ExtractiveAnswerer:
                 ]
                 for level in (0, 1)  # its clause names it, else its sentence
             ]
+            if focused[0] and query.kind in ("figure", "trap"):  # ... and what follows such a clause in
+                # its sentence ("持续推进经开区争先进位,力争跻身省级开发区前20名": the subject, then its figure)
+                heads = [(c.paragraph_id, c.sentence, c.start) for c in focused[0]]
+                focused[0] = [
+                    c
+                    for c in candidates
+                    if c in focused[0]
+                    or any(c.paragraph_id == p and c.sentence == s and c.start > a for p, s, a in heads)
+                ]
             focused = focused[0] or focused[1]
             if not focused and query.followup:  # "那加装呢?" with nothing on 加装: the plan does not say
                 return self._refuse(query, candidates, docs, reason="topic")
@@ -420,6 +434,8 @@ class ExtractiveAnswerer:
         if query.kind == "trap" and query.last_answer and (judged := self._judge_last(query)):
             return judged  # "So that's the 40 units, right?": the figure just given is the one meant
         if query.kind in ("figure", "trap") and query.attribute not in ("date", "list", "phrasing"):
+            if query.uncounted:  # "How many places…?": no figure can be shown to count places
+                return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
             if when:  # "2025年…是多少?" of a 2026 report: only its review's figures answer
                 in_year = [c for c in candidates if not self.timeframe.other_year(c.paragraph_id, when)]
                 if not in_year:
@@ -460,6 +476,8 @@ class ExtractiveAnswerer:
                 return self._refuse(query, candidates, docs, reason="topic")
             candidates, best = fresh, fresh[0]
         span = self._fact_span(best)
+        if query.attribute == "name":  # "What's the campaign that goes with it called?": its quoted name
+            span = self._with_name(best, span)
         # a claim need only be about its topic: its other words are what may be false ("…国家级…吧?")
         about = dataclass_replace(query, terms=query.claim_topic) if query.claim_topic else query
         if not self._names_main_subject(about, span[0]):  # "doing with QFLP funds": 基金招商 is not it
@@ -467,6 +485,8 @@ class ExtractiveAnswerer:
         asks_number = asks_quantity(query.question) or (
             NUMBER_WORD.search(query.question) and not self._among_targets(span[0])
         )
+        if (query.positions or query.member_words) and (picked := self._picked_members(query, span)):
+            return picked  # "“十大行动”里第一个和最后一个?", "…跟人才有关的是哪几个?"
         if asks_number and not find_figures(self._text(span[0], span[1:])):
             # "Does it give an actual debt ceiling figure?": the words it gives are not a number
             return self._refuse(query, candidates, docs, reason="no-figure", cite_first=best)
@@ -477,6 +497,8 @@ class ExtractiveAnswerer:
         ):
             return self._check_claim(query, span)  # "…两个中心合并吧?", "every SME…, right?"
         spans = [span]
+        if self._among_targets(span[0]) and (detail := self._detail(query, candidates)):
+            spans.append(detail)  # "大气环境质量的目标?": the headline target, and what its section sets
         if query.multi:
             spans += self._more_parts(query, spans, candidates)
         if query.what_else:
@@ -518,12 +540,33 @@ class ExtractiveAnswerer:
 
     def _check_claim(self, query: Query, span: tuple[str, int, int]) -> Answer:
         pid, a, b = span
+        text = self.corpus.paragraph(pid).text
+        # what the plan says of the claim's topic is in the clause naming it: "…西直街地块等5个危旧房治理,
+        # 启动东头村等2个老旧小区改造" does not put 危旧房治理 in 东头村
+        topical = [
+            (c, d)
+            for c, d in split_clauses(text)
+            if a <= c and d <= b and any(t.found_in(fold(text[c:d])) for t in query.claim_topic)
+        ]
+        # only a clause that is a whole item of its own, counted ("…等5个危旧房治理"); one that opens
+        # what follows ("深化基层医疗…改革,整建制合并南大街…") says it with the rest
+        if (
+            len(topical) == 1
+            and find_figures(text[topical[0][0] : topical[0][1]])
+            and any(
+                not t.found_in(fold(text[topical[0][0] : topical[0][1]])) and t.found_in(fold(text[a:b]))
+                for t in query.claimed
+            )
+        ):
+            a, b = topical[0]
         quote = self._quote_text(pid, a, b)
         said = fold(quote + (self.corpus.paragraph(pid).term or ""))  # a glossary item: its term too
         unsaid = [t.forms[0] for t in query.claimed if not t.found_in(said)]
         universal = CLAIMS_ALL.search(query.question)
         if universal and any(f.unit == "%" and (f.value or 100) < 100 for f in find_figures(quote)):
             unsaid.append(universal.group(0))  # "所有中小企业…吧?" where the plan says 50%中小企业
+        if level := wrong_level(query.question, quote):  # "…aims for national level, right?"
+            unsaid.append(level)
         done = CLAIMS_DONE.search(query.question)
         if done and not _DONE.search(quote):  # "…今年就能建成投用了吧?" where the plan says 主体施工
             unsaid.append(done.group(0))
@@ -557,6 +600,19 @@ class ExtractiveAnswerer:
                     messages.goal_in_words(query.lang, quote, span[0]),
                     [cite(self.corpus, span[0], quote)],
                 )
+        return None
+
+    def _detail(self, query: Query, candidates: Sequence[Candidate]) -> tuple[str, int, int] | None:
+        """Beside a headline target in words ("大气、水环境质量改善…"), the clause of the report's body
+        naming the same subject as well, scoring nearly as high ("确保大气质量稳定达到国家二级标准")."""
+        best = candidates[0]
+        for c in candidates[1:]:
+            if c.score < best.score - FIGURE_MARGIN:
+                break
+            if not self._among_targets(c.paragraph_id) and c.lexical >= max(
+                MIN_COVERAGE, best.lexical - 0.01
+            ):
+                return self._fact_span(c)
         return None
 
     def _among_targets(self, pid: str) -> bool:
@@ -653,11 +709,9 @@ class ExtractiveAnswerer:
         in_sentence = [f for f in facts if f.sentence[0] <= a < f.sentence[1] or a <= f.figure.start < b]
         if not in_sentence or not query.terms:
             return span, None
-        if query.units and "个" not in query.units and not query.units <= COUNT_UNITS:
+        if (accepted := _counting(query)) and accepted != {"个"}:  # "多少条举措": 条, or 个, not 家
             fitting = [
-                f
-                for f in in_sentence
-                if any(f.unit.startswith(u) or u.startswith(f.unit) for u in query.units)
+                f for f in in_sentence if any(f.unit.startswith(u) or u.startswith(f.unit) for u in accepted)
             ]
             in_sentence = fitting or in_sentence
         if query.focus:  # "那加装呢?": 加装's figure, not the 更新改造 beside it
@@ -672,6 +726,10 @@ class ExtractiveAnswerer:
             ]
             if not in_sentence:
                 return None
+        elif query.measure == "planned":  # "计划规模多大?": not what is built already
+            in_sentence = [
+                f for f in in_sentence if not _ACHIEVED.search(self._text(pid, f.statement))
+            ] or in_sentence
         elif query.measure:  # "GDP总量": the level, not its growth rate; "增速": the rate
             in_sentence = [f for f in in_sentence if _measures(f.unit, query.measure)] or in_sentence
 
@@ -718,9 +776,7 @@ class ExtractiveAnswerer:
     def _figure_answer(self, query: Query, candidates: Sequence[Candidate]) -> tuple[str, int, int] | None:
         """The clause stating the asked figure: the best one, or the one its topical clause leads to."""
         topical = candidates[0]
-        units = query.units
-        if units and units <= COUNT_UNITS:
-            units = frozenset({"个"})  # "多少座公厕" when the plan counts 公厕 in 个: any count will do
+        units = _counting(query)
         stating = [c for c in candidates if c.states(units) and c.score >= topical.score - FIGURE_MARGIN]
         if query.measure in ("rate", "level"):  # "GDP总量是多少?": a clause with only a rate is no level
             stating = [c for c in stating if any(_measures(u, query.measure) for u in c.units)] or stating
@@ -766,6 +822,16 @@ class ExtractiveAnswerer:
         if end - best.start > MAX_FACT_SPAN:
             end = max(best.end, best.sentence[1])
         return best.paragraph_id, best.start, end
+
+    def _with_name(self, best: Candidate, span: tuple[str, int, int]) -> tuple[str, int, int]:
+        """A quote widened back, within its sentence, to the nearest clause giving a quoted name
+        ("持续推进“智改数转网联”,…,50%中小企业实现数字化转型") when it gives none itself."""
+        pid, a, b = span
+        text = self.corpus.paragraph(pid).text
+        if "“" in text[a:b]:
+            return span
+        named = [c for c, d in split_clauses(text) if best.sentence[0] <= c < a and "“" in text[c:d]]
+        return (pid, named[-1], b) if named else span
 
     def _more_parts(
         self,
@@ -827,6 +893,43 @@ class ExtractiveAnswerer:
             if term and (term in asked or (len(short) >= 3 and short in asked)):
                 return p.id
         return None
+
+    def _picked_members(self, query: Query, span: tuple[str, int, int]) -> Answer | None:
+        """Some members of the list the quote writes out: at the asked positions, or naming the
+        asked words; None when the quote holds no list or none is picked."""
+        pid, a, b = span
+        text = self.corpus.paragraph(pid).text
+        spans = [(a + s, a + e) for s, e in enumeration.members(text[a:b])]
+        if query.positions:
+            spans = enumeration.pick(spans, query.positions)
+        if query.member_words:
+            spans = [(s, e) for s, e in spans if any(t.found_in(fold(text[s:e])) for t in query.member_words)]
+        if not spans:
+            return None
+        quotes = [text[s:e] for s, e in spans]
+        line = messages.quote_line(query.lang, "”“".join(quotes), pid, [])
+        return _answer(query, line, merge_citations([cite(self.corpus, pid, q) for q in quotes]))
+
+    def _counted_members(self, query: Query) -> Answer | None:
+        """The sentences of the document using a counted word ("三个“始终”"): when there are more than
+        counted, the short ones that head passages ("我们将始终筑牢忠诚担当之基。") are its members."""
+        assert query.counted is not None
+        word, count = query.counted
+        doc = (query.docs or (self.profiles.default,))[0]
+        body = [p for p in self.corpus.paragraphs if p.doc_id == doc and p.kind == "body"]
+        found = location.sentences_with(body, word)
+        short = [(p, s) for p, s in found if len(s) <= MAX_MEMBER_SENTENCE]
+        if count and len(found) > count:
+            found = short if len(short) == count else found[:count]
+        elif not count and len(short) >= 2:  # "哪几个“始终”?": those heading passages
+            found = short
+        if len(found) < 2:
+            return None
+        quotes = [(p.id, s.rstrip("。！？!?")) for p, s in found]
+        lines = [messages.quote_line(query.lang, q, pid, []) for pid, q in quotes]
+        return _answer(
+            query, "\n".join(lines), merge_citations([cite(self.corpus, pid, q) for pid, q in quotes])
+        )
 
     def _glossary_entry(
         self, query: Query, candidates: Sequence[Candidate], docs: Sequence[Document]
@@ -1020,12 +1123,23 @@ class ExtractiveAnswerer:
         return again
 
 
+def _counting(query: Query) -> frozenset[str]:
+    """The units a figure may have: a measure word the question itself asks ("多少条举措") or 个 (the
+    plan counts 公厕 in 个), not another ("25家成员单位"); a measure word carried from the question
+    before ("新增里程呢?" after "…多少条?") or "几个" allows any count."""
+    units = query.units
+    if units and units <= COUNT_UNITS and "个" not in units:
+        return units | {"个"} if asked_units(query.question) & units else frozenset({"个"})
+    return units
+
+
 def _bears_out(query: Query, quote: str) -> bool:
     """Does the quote give the figure a trap asserts? The figure clause ends the quote; an earlier
     figure in it may be about something else."""
     figures = [f for f in find_figures(quote) if not query.units or f.unit in query.units]
     stated = number_tokens(figures[-1].number) if figures else set()
-    return bool(query.asserted) and query.asserted <= stated
+    # "one provincial-level green factory" where the plan says 国家级绿色工厂1家: not borne out
+    return bool(query.asserted) and query.asserted <= stated and not wrong_level(query.question, quote)
 
 
 def _kind_of(query: Query) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.figures import YEAR, find_figures, number_tokens
-from assistant.numerals import canonical, chinese_value
+from assistant.numerals import canonical, chinese_value, read_numerals
 from assistant.text import fold, is_english
 
 Kind = Literal["figure", "definition", "trap", "fact"]
@@ -29,7 +29,7 @@ _DEFINITION_EN = re.compile(
     r"|\bwhat is (?:the |a |an )?[\"“']"
 )
 _FIGURE_ZH = re.compile(
-    r"多少|几|多大|多高|多长|目标|指标|比重|占比|增长|增速|规模|数量|幅度|百分之|比例|排名|名次|达到"
+    r"多少|(?<![哪这那])几|多大|多高|多长|目标|指标|比重|占比|增长|增速|规模|数量|幅度|百分之|比例|排名|名次|达到"
 )
 _QUANTITY_ZH = re.compile(
     r"多少|(?<![哪这那])几(?!栋|座楼)|多大|多高|多长|比重|占比|百分|增速|幅度|排名|名次|前几"
@@ -156,11 +156,55 @@ CLAIMS_DONE = re.compile(
 )
 
 
+# "讲了哪三个“始终”?": a word the plan repeats, counted; its members are the sentences using it
+_COUNTED_QUOTE = re.compile(r"([几两三四五六七八九十\d]+)个\s*[“\"]([^“”\"\d]{1,8})[”\"]")
+
+
+# administrative levels, as the plan writes them and as English says them
+_LEVELS = {
+    "国家级": re.compile(r"国家级|\bnational(?:-level)?\b", re.I),
+    "省级": re.compile(r"省级|\bprovincial(?:-level)?\b", re.I),
+    "市级": re.compile(r"市级|\bmunicipal(?:-level)?\b|\bcity-level\b", re.I),
+    "区级": re.compile(r"区级|\bdistrict-level\b", re.I),
+}
+
+
+def wrong_level(question: str, quote: str) -> str:
+    """The level a question claims ("provincial-level green factory") when the plan's quote names
+    another level and not that one ("培育国家级绿色工厂1家"); "" otherwise."""
+    asked = [level for level, pattern in _LEVELS.items() if pattern.search(question)]
+    stated = [level for level, pattern in _LEVELS.items() if pattern.search(quote)]
+    if asked and stated and not set(asked) & set(stated):
+        return asked[0]
+    return ""
+
+
+def counted_quote(text: str) -> tuple[str, int] | None:
+    """The quoted word a question counts and asks the members of ("哪三个“始终”" → ("始终", 3);
+    0 when the count is asked, "几个"), or None."""
+    match = _COUNTED_QUOTE.search(text)
+    if match is None or not (ASKING_EN if is_english(text) else ASKING_ZH).search(text.lower()):
+        return None
+    count = match.group(1)
+    number = 0 if count == "几" else int(count) if count.isdigit() else int(chinese_value(count))
+    return match.group(2), number
+
+
+_HEARSAY = ("听说", "据说", "i heard")
+
+
 def is_claim(text: str) -> bool:
     """A statement asked back for confirmation, with no figure in it ("…两个中心合并吧?"): the answer
     says whether the plan's own sentence bears it out."""
-    pattern = _CLAIM_EN if is_english(text) else _CLAIM_ZH
-    return bool(pattern.search(text.strip())) and not asserted_numbers(text)
+    english = is_english(text)
+    claimed = (_CLAIM_EN if english else _CLAIM_ZH).search(text.strip())
+    if (
+        claimed
+        and claimed.group(0).lower() in _HEARSAY
+        and (ASKING_EN if english else ASKING_ZH).search(text.lower())
+    ):
+        return False  # "听说社区医院要合并,合的是哪两家?": hearsay leading to a question of its own
+    return bool(claimed) and not asserted_numbers(text)
 
 
 def strip_claim(text: str) -> str:
@@ -228,11 +272,33 @@ _SPOKEN_COUNT = re.compile(
 )
 
 
+# a number word counts a thing when a word follows it, not "of" ("one of them") nor a verb
+_COUNTING = re.compile(r"[ -](?!of\b|or\b|is\b|are\b|was\b|will\b|they\b|it\b)[a-z]|\s*[?？]", re.I)
+# "the one they name", "which one": "one" stands for a thing
+_ONE_AS_PRONOUN = re.compile(
+    r"\b(?:the|which|this|that|each|any|every|no|another|last|first|same|only|other|that's|big|new|old) one$",
+    re.I,
+)
+
+
+# "those twelve projects", "the ten actions": a count already known, named, not claimed
+_KNOWN_COUNT = re.compile(r"\b(?:the|those|these|its|their|all|both|of)\s+$", re.I)
+
+
 def asserted_numbers(text: str) -> frozenset[str]:
     """Numbers a question states, years excluded ("绿地20公顷对吗" → {"20"}; "2000户" is no year;
     "一万个学位" → {"10000"})."""
     years = set(YEAR.findall(text))
     spoken = {canonical(chinese_value(run)) for run in _SPOKEN_COUNT.findall(text)}
+    if is_english(text):  # "five national-level green factories": a number in words, counting
+        spoken |= {
+            n.token
+            for n in read_numerals(text)
+            if n.script == "english"
+            and _COUNTING.match(text, n.end)
+            and not _ONE_AS_PRONOUN.search(text, 0, n.end)
+            and not _KNOWN_COUNT.search(text, 0, n.start)
+        }
     return frozenset(n for n in number_tokens(text) | spoken if n not in years)
 
 
@@ -243,7 +309,9 @@ _ASKED_UNIT_ZH = re.compile(
 _ASKED_LENGTH = re.compile(r"多长(?!时间)|多远|长度|\blength\b", re.I)
 LENGTH_UNITS = frozenset(["公里", "千米", "米"])
 _ASKED_PERCENT_ZH = re.compile(r"(?:多少|几)个?(?:百分)?点|百分之几|百分比|比重|占比|多少%")
-_MONEY_ZH = re.compile(r"多少钱|金额|投资额|总投资|资金规模|多少元")
+_MONEY_ZH = re.compile(
+    r"多少钱|金额|投资额|总投资|资金规模|多少元|(?:补贴|补助|预算|奖励|拨款)(?:有)?多少|多少(?:补贴|补助|预算|奖励)"
+)
 _UNIT_EN = re.compile(
     r"(?:\d[\d,.]*\s*|how many\s+)(mw|megawatts?|hectares?|ha|km|kilomet(?:er|re)s?|%|percent|pb|yuan)\b",
     re.I,
@@ -263,10 +331,11 @@ _UNITS_FROM_EN = {
 }
 MONEY_UNITS = frozenset({"元", "亿元", "万元", "亿"})
 _MONEY_EN = re.compile(
-    r"\bin (?:yuan|rmb|renminbi|dollars|us dollars)\b|\bhow (?:much money|many yuan|many dollars)\b|\bdollar\b",
+    r"\bin (?:yuan|rmb|renminbi|dollars|us dollars)\b|\bhow (?:much money|many yuan|many dollars)\b|\bdollar\b"
+    r"|\bhow much (?:\w+ ){0,2}(?:subsid(?:y|ies)|funding|funds?|money|budget|grants?|spending|cash|allowance)\b"
+    r"|\bwhat (?:\w+ ){0,2}(?:budget|amount of money|funding)\b",
     re.I,
 )
-
 
 # A rate of change is asked for ("增速多少", "how fast"), or a level ("GDP总量", "how big"): a
 # rate is answered by a percentage (or "2位数增长"), a level by an amount
@@ -282,23 +351,33 @@ _ASKED_LEVEL_ZH = re.compile(r"总量|总额|总规模|规模多大|多少(?:万
 _ASKED_LEVEL_EN = re.compile(r"\b(?:total|volume)\b|\bhow (?:big|large)\b", re.I)
 # A stock is asked for ("累计装机现在有多少?", "目前排第几?", "how many so far"): only a figure stated as
 # reached answers, not a target or what a year adds (新增)
-_ASKED_STOCK_ZH = re.compile(r"累计|存量|目前(?!计划|打算|准备)|现在有|当前|已有")
+_ASKED_STOCK_ZH = re.compile(r"累计|存量|目前(?!计划|打算|准备)|现在有|当前|已有|已经?建成?了?多少")
 _ASKED_STOCK_EN = re.compile(
     r"\b(?:cumulative|so far|to date|currently|right now|at present|already (?:has|have))\b",
     re.I,
 )
+# A plan is asked for ("计划规模多大?", "how big is it planned to be?"): not what is reached already
+_ASKED_PLANNED = re.compile(
+    r"计划规模|规划规模|计划(?:建|做)?多大|规划多大|\bplanned (?:to be|size|scale|capacity)\b", re.I
+)
 _ASKED_SHARE = re.compile(r"比重|占比|比例|率|百分|\b(?:share|percent|percentage|proportion|ratio)\b", re.I)
-Measure = Literal["rate", "level", "stock", ""]
+Measure = Literal["rate", "level", "stock", "planned", ""]
 
 
 def asked_measure(text: str) -> Measure:
-    """Is a rate asked for ("增速多少?"), a level ("GDP总量是多少?") or a stock ("累计装机现在有多少?"),
-    so that another measure does not answer?"""
+    """Is a rate asked for ("增速多少?"), a level ("GDP总量是多少?"), a stock ("累计装机现在有多少?")
+    or a plan ("计划规模多大?"), so that another measure does not answer?"""
     english = is_english(text)
     if (_ASKED_RATE_EN if english else _ASKED_RATE_ZH).search(text):
         return "rate"
-    if (_ASKED_STOCK_EN if english else _ASKED_STOCK_ZH).search(text):
+    stock = (_ASKED_STOCK_EN if english else _ASKED_STOCK_ZH).search(text)
+    planned = _ASKED_PLANNED.search(text)
+    if stock and planned:  # "计划规模多大、已经建成多少?": both are asked
+        return ""
+    if stock:
         return "stock"
+    if planned:
+        return "planned"
     if (_ASKED_LEVEL_EN if english else _ASKED_LEVEL_ZH).search(text) and not _ASKED_SHARE.search(text):
         return "level"
     return ""

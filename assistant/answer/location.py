@@ -111,3 +111,17 @@ def sections_under(paragraphs: Sequence[Paragraph], part: Paragraph) -> list[Par
         and p.section_path[:1] == (label,)
         and len(p.section_path) > 1
     ]
+
+
+def sentences_with(paragraphs: Sequence[Paragraph], word: str) -> list[tuple[Paragraph, str]]:
+    """Every sentence of these paragraphs that uses a word, in the document's order."""
+    found = []
+    for paragraph in paragraphs:
+        begin = 0
+        for stop in [*FULL_STOP.finditer(paragraph.text), None]:
+            end = stop.end() if stop else len(paragraph.text)
+            sentence = paragraph.text[begin:end].strip()
+            if word in sentence:
+                found.append((paragraph, sentence))
+            begin = end
+    return found
