@@ -482,8 +482,10 @@ class ExtractiveAnswerer:
         about = dataclass_replace(query, terms=query.claim_topic) if query.claim_topic else query
         if not self._names_main_subject(about, span[0]):  # "doing with QFLP funds": 基金招商 is not it
             return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
-        asks_number = asks_quantity(query.question) or (
-            NUMBER_WORD.search(query.question) and not self._among_targets(span[0])
+        asks_number = (
+            asks_quantity(query.question)
+            or query.attribute == "money"  # "What budget is allocated to it?": an amount, or nothing
+            or (NUMBER_WORD.search(query.question) and not self._among_targets(span[0]))
         )
         if (query.positions or query.member_words) and (picked := self._picked_members(query, span)):
             return picked  # "“十大行动”里第一个和最后一个?", "…跟人才有关的是哪几个?"
