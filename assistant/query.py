@@ -9,7 +9,7 @@ question; query expansion (English lexicon, Chinese variants) lives here only.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -45,8 +45,6 @@ Meta = Literal["section", "paragraph", "original", "more", "english", "again", "
 
 _DATE_ZH = re.compile(r"哪一?年|何时|什么时候|几月|哪个月|哪一天|何年|完工时间|时间节点|截止")
 _DATE_EN = re.compile(r"\bwhen\b|\bwhich year\b|\bwhat year\b|\bby when\b|\bwhat date\b|\bdeadline\b", re.I)
-# in a term, the attribute asked ("开发区排名", "a specific percentage" → 比重), not the subject
-_ATTRIBUTE_WORD = re.compile(r"排名|名次|时间|年份|日期|比重|占比")
 _LIST_ZH = re.compile(r"哪些|哪几|哪[两二三四五六七八九十]|哪\d+个|分别是|分别指|都有|包括什么|包含|有几类")
 _LIST_EN = re.compile(
     r"\bwhich (?:two|three|four|five|ones)\b|\bwhat are the (?:names|members|items|parts)\b|\blist\b|\bwhat (?:exactly )?makes? up\b|\bname the\b",
@@ -71,7 +69,7 @@ _META: tuple[tuple[Meta, re.Pattern[str]], ...] = (
     (
         "section",
         re.compile(
-            r"哪(?:一|个)?(?:小|大)?(?:部分|章|节|块|方面|板块|个?标题|个?小标题|个?分论点|个?论点)|出处|出自哪|出现在(?:其中)?哪|标题(?:下|是|原文|叫什么)|在(?:文件|计划)(?:的)?哪"
+            r"哪(?:一|个)?(?:小|大)?(?:部分|章|节|块|方面|板块|个?标题|个?小标题|个?分论点|个?论点|提法|说法)|第几(?:大|个)?(?:块|部分|方面|章|节)|出处|出自哪|出现在(?:其中)?哪|哪里(?:用到|提到|出现|写|说)|在哪里|标题(?:下|是|原文|叫什么)|在(?:文件|计划)(?:的)?哪"
             r"|正文(?:里|中)?还是|还是(?:在)?正文|(?:main|body) text or|or (?:in )?the (?:main|body) text"
             r"|(?:which|what) (?:[\w-]+ ){0,2}(?:part|section|chapter|(?:sub-?)?heading)\b"
             r"|under (?:which|what) (?:(?:sub-?)?heading|title)|where (?:in the (?:document|plan|report)|is (?:that|it|this))"
@@ -177,6 +175,7 @@ class Query:
     positions: tuple[int, ...] = ()  # "“十大行动”里第一个和最后一个…": members of a list by position
     member_words: tuple[Term, ...] = ()  # "…里跟人才有关的是哪几个?": members of a list naming these
     counted: tuple[str, int] | None = None  # "哪三个“始终”?": a repeated word and the count asked
+    asks_for: tuple[Term, ...] = ()  # "要争创个什么示范园?": the kind of thing asked for (示范园)
     sought: frozenset[str] = frozenset()  # numbers a question asks about ("另一个“12个”是什么?")
     entry_number: int = 0  # "名词解释第6条", "第6条呢?" in a talk about the glossary: that entry
     parts: tuple[Query, ...] = ()  # several questions in one message, each understood
@@ -210,6 +209,9 @@ def attribute_of(text: str, kind: str, units: frozenset[str], *, english: bool |
     return "amount" if kind == "figure" else "fact"
 
 
+NEW_SUBJECT_WEIGHT = (
+    5.5  # a term this rare is a subject of its own ("振中路在哪一部分?"), not a word of asking
+)
 MAX_META_TOPIC = (12, 3)  # a question about the last answer names at most this much else (characters, words)
 
 
@@ -243,8 +245,8 @@ def meta_of(text: str, history: Sequence[Turn]) -> Meta | None:
         return None  # "“三管三必须”出现在哪一个?": where the plan says what it names, not the last answer
     cited = cited_ids(history[-1][1])
     if (
-        named == "section"
-        and _IN_BODY.search(text)
+        named in ("section", "paragraph")
+        and rules.IN_BODY.search(text)
         and "还是" not in text
         and " or " not in text
         and all(is_glossary_id(pid) for pid in cited)
@@ -256,14 +258,23 @@ def meta_of(text: str, history: Sequence[Turn]) -> Meta | None:
 class QueryStage:
     """Understands questions against one library: its vocabulary, lexicon and document profiles."""
 
-    def __init__(self, extractor: TermExtractor, lexicon: Lexicon, profiles: Profiles) -> None:
+    def __init__(
+        self,
+        extractor: TermExtractor,
+        lexicon: Lexicon,
+        profiles: Profiles,
+        paragraphs: Mapping[str, str] | None = None,
+    ) -> None:
         self.extractor = extractor
         self.lexicon = lexicon
         self.profiles = profiles
+        self.paragraphs = paragraphs or {}  # paragraph ID → text: what a cited answer spoke of
 
     def for_default(self, doc_id: str) -> QueryStage:
         """This stage with another document answering unscoped questions (the page's picker)."""
-        return QueryStage(self.extractor, self.lexicon, replace(self.profiles, default=doc_id))
+        return QueryStage(
+            self.extractor, self.lexicon, replace(self.profiles, default=doc_id), self.paragraphs
+        )
 
     def understand(self, question: Question, history: Sequence[Turn] = ()) -> Query:
         """One question (maybe several in one message), with the conversation so far."""
@@ -324,6 +335,8 @@ class QueryStage:
                 notes=question.notes,
             )
         meta = meta_of(text, history)
+        if meta in ("section", "paragraph") and self._names_new_subject(text, history[-1][1]):
+            meta = None  # "振中路在哪一部分?": where the plan says what it names, not the last answer
         if meta is not None:
             # "刚才建成的数再说一遍?": the turn it names, else the last one
             history = self._turns_up_to(
@@ -388,7 +401,11 @@ class QueryStage:
         terms = self._subject_terms(effective, intent.lang)
         # "How many measures did it roll out?": "it" stood for the last subject; "measures" decides
         focus = self._focus(own, referent) if intent.followup or referent else ()
+
         claim = intent.kind == "fact" and rules.is_claim(own)
+        if claim or intent.kind == "trap":  # a level asked back ("…at the provincial level?") is what
+            # may be false (judged against the quote), not what the answer is about
+            terms = tuple(t for t in terms if t.forms[0] not in rules.LEVELS) or terms
         # "So that's the 40 units, right?": a figure asked back about the last answer, naming nothing
         # of its own, is held against it ("专精特新企业超200家,这个没错吧?" names its own subject)
         checks_last = (
@@ -426,12 +443,13 @@ class QueryStage:
             locate=asks_where(own),
             entry_number=entry_number,
             sought=sought,
+            asks_for=self._asked_noun(own),
             counted=rules.counted_quote(own),
             positions=positions,
             member_words=self._member_words(own),
             uncounted=self._uncounted(own) if intent.kind == "figure" else "",
             area=self._area(effective, terms) + self._referent_area(referent, terms, focus),
-            focus=focus,
+            focus=tuple(t for t in focus if t.forms[0] not in rules.LEVELS) if claim else focus,
             claim=claim,
             claimed=self._claimed(effective, terms) if claim else (),
             claim_topic=self._claim_topic(effective) if claim else (),
@@ -611,7 +629,7 @@ class QueryStage:
             t
             for t in self._subject_terms(own, lang, keep_names=False)
             if not t.absent
-            and not _ATTRIBUTE_WORD.fullmatch(t.forms[0])
+            and not rules.ATTRIBUTE_WORD.fullmatch(t.forms[0])
             and not (folded and any(form in folded for form in t.forms))
         ]
         things = [t for t in named if not is_action(t)]
@@ -754,6 +772,43 @@ class QueryStage:
             return f"{text[: pronoun.end()]} ({subject}){text[pronoun.end() :]}", subject
         return text[: pronoun.start()] + subject + text[pronoun.end() :], subject
 
+    def _asked_noun(self, text: str) -> tuple[Term, ...]:
+        """The plan word right after "什么/哪个/哪些" ("争创个什么示范园" → 示范园): what is asked for is
+        one of those, and the clause answering names it."""
+        if is_english(text):
+            return ()
+        asked = _WHAT_NOUN.search(text)
+        if asked is None:
+            return ()
+        words = [(w, f) for w, f in self.extractor.tagged(text[asked.end() : asked.end() + 8]) if w.strip()]
+        if not words or len(words[0][0]) < 2 or not words[0][1].startswith(("n", "x")):
+            return ()
+        return tuple(
+            t
+            for t in self._subject_terms(words[0][0], "zh", keep_names=False)
+            if _names_something(t) and not is_measure(t) and not rules.ATTRIBUTE_WORD.fullmatch(t.forms[0])
+        )
+
+    def _names_new_subject(self, text: str, answer: str) -> bool:
+        """Does a question name something the library uses that neither the last answer nor the
+        paragraphs it cites speak of?"""
+        said = fold(answer + "".join(self.paragraphs.get(pid, "") for pid in cited_ids(answer)))
+        lang = "en" if is_english(text) else "zh"
+        if _SECTION_CLAIM.search(text):
+            return False  # "…falls under the old-town section, right?": where the last answer is
+        named = [
+            t
+            for t in self._subject_terms(rules.strip_followup(text), lang, keep_names=False)
+            if _names_something(t)
+            and not is_action(t)
+            and not is_measure(t)
+            and t.weight >= NEW_SUBJECT_WEIGHT  # a rare name ("振中路"), not "数字", "规划"
+            and all(
+                flag.startswith(("n", "x", "j", "l", "eng")) for _, flag in self.extractor.tagged(t.forms[0])
+            )
+        ]
+        return any(not t.found_in(said) for t in named)
+
     def _names_own_noun(self, following: str, answer: str) -> bool:
         """Does a determiner's noun ("那个危旧房治理") name something of its own, which the plan uses
         and the conversation's last turns (``answer``) do not?"""
@@ -803,12 +858,13 @@ class QueryStage:
                 if not is_measure(t)
                 and not is_action(t)
                 and not t.absent
-                and not _ATTRIBUTE_WORD.search(t.forms[0])
+                and not rules.ATTRIBUTE_WORD.search(t.forms[0])
             ),
             key=lambda t: -t.weight,
         )
-        if "“" in answer:  # what the plan's quoted answer spoke of, not a word it refuted
-            said = fold(answer)  # ("并非如此：计划原文没有说“邹区”…")
+        if "“" in answer:  # what the plan's quoted answer (and the paragraphs it cites) spoke of, not
+            # a word it refuted ("并非如此：计划原文没有说“邹区”…") nor a loose English match ("capacity")
+            said = fold(answer + "".join(self.paragraphs.get(pid, "") for pid in cited_ids(answer)))
             terms = [t for t in terms if t.found_in(said) and f"“{t.forms[0]}”" not in answer] or terms
         return " ".join(t.forms[0] for t in terms[:2])
 
@@ -841,7 +897,7 @@ _ASKS_NAMES = re.compile(
 )
 # "今年工作安排分了哪三方面?", "第一个下面又分哪几块?", "what are the main areas of work?": the outline
 _OUTLINE = re.compile(
-    r"(?:分|有|包括|包含)了?(?:哪|几)[几两三四五六七八九十]?(?:个|大)?(?:方面|部分|板块|大块|块|小?标题|小节)"
+    r"(?:分成?|有|包括|包含)了?(?:哪|几)[几两三四五六七八九十]?(?:个|大)?(?:方面|部分|板块|大块|块|小?标题|小节)"
     r"|(?:哪|几)[几两三四五六七八九十]?(?:个|大)?(?:方面|部分|板块)的?(?:工作|任务|内容)"
     r"|\b(?:main|major|key|three|four|five) (?:areas|parts|sections|pillars|themes)\b|\bsub-?headings\b"
     r"|\bhow is (?:the|this) (?:plan|document|report) (?:organi[sz]ed|structured)\b",
@@ -954,7 +1010,8 @@ _CLAIM_VERB = re.compile(r"是|要|将|会|打算|准备|计划|已经")
 _VERBS = ("v", "vd", "vi")
 _AREA = re.compile(
     r"(?:在|关于|至于)(?P<within>[\u4e00-\u9fff]{2,8}?)(?:上|方面|领域|这块)"
-    r"|(?P<field>[\u4e00-\u9fffA-Za-z“”]{2,14}?)(?:这一?块|这方面|方面|领域|这边|那一?块|(?:里|中)(?:讲|说|提)到?的)"
+    r"|(?P<field>[\u4e00-\u9fffA-Za-z“”]{2,14}?)(?:这一?块|这方面|方面|领域|这边|那一?块|(?:里|中)(?:讲|说|提)到?的"
+    r"|(?:这一?|小|一)节|这部分|部分里)"
 )
 _AREA_EN = re.compile(
     r"^\s*(?:on|regarding|as for|as to|in terms of|when it comes to)\s+(?P<field>[^,;:?]{3,40}),", re.I
@@ -982,7 +1039,6 @@ _GENERIC_COUNTS = frozenset(
         "there",
     ]
 )
-_IN_BODY = re.compile(r"正文|\b(?:main|body) (?:text|plan|report)\b", re.I)
 # words that end the thing an English "how many" counts: verbs, prepositions ("how many are planned?")
 _VERB_AFTER_HOW_MANY = frozenset(
     [
@@ -1017,6 +1073,7 @@ _VERB_AFTER_HOW_MANY = frozenset(
     ]
 )
 _DETERMINERS_ZH = frozenset(["这个", "那个", "这项", "该项", "这些", "那些", "这种", "这类", "此项", "此类"])
+_WHAT_NOUN = re.compile(r"(?:什么|啥|哪个|哪些|哪家|哪所|哪几个|哪一个)(?:样的)?")
 _ANOTHER = re.compile(r"另一个|另外一个|另一处|其他|别的|\b(?:another|other|else)\b", re.I)
 _ENTRY_NTH = re.compile(
     r"第([一二三四五六七八九十\d]{1,3})条|\b(?:entry|item|term|number|no\.)\s*#?(\d{1,2})\b", re.I

@@ -384,3 +384,38 @@ def test_members_of_lists_and_words_of_everyday_speech(
     assistant: Assistant, turns: list[str], expected: str
 ) -> None:
     assert expected in _converse(assistant, turns)[-1]
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected", "absent"),
+    [
+        # a plan word is not cut by the asking words inside it ("智能工厂" holds 能); the level claimed
+        # is judged, and the subject's own figure quoted
+        (["智能工厂那边,是要拿下5家国家级的对吧?"], "省级智能工厂(车间)5家", "对。"),
+        # what was reached before this year's target ("在完成首批4个试点基础上")
+        (["城中村自主更新今年推进几个项目?", "在这之前已经完成几个了?"], "首批4个试点", "计划中没有提到"),
+        # "this principle" in a body sentence: the glossary entry of the term that sentence uses
+        (["客车厂片区开发要按一个原则来,这原则具体指什么?"], "先总体规划", "计划中没有提到"),
+        # the slogan heading the quoted sentence is part of where it is
+        (["灯具城今年有什么打算?", "这归在哪个提法下面?"], "强化“两大市场”", "计划中没有提到"),
+        # English status claims without a tag question are judged
+        (
+            [
+                "Is there anything about an ecological civilization demonstration zone?",
+                "So the district has already been awarded that title?",
+            ],
+            "Not quite",
+            "Yes",
+        ),
+        # "phase 2" names a thing, "第3条" a position: neither is a figure
+        (["Is Tenglong Avenue phase 2 finished this year?"], "按期竣工", "The plan does not say"),
+        (["名词解释第3条算力中心规模多大?"], "1000PB", "计划中没有提到"),
+        # one character of everyday speech for the plan's word: 路 is 道路
+        (["今年新修和改造的路一共多少条?"], "道路20条", "公厕"),
+    ],
+)
+def test_words_kept_whole_and_claims_in_other_forms(
+    assistant: Assistant, turns: list[str], expected: str, absent: str
+) -> None:
+    answer = _converse(assistant, turns)[-1]
+    assert expected in answer and not answer.startswith(absent)

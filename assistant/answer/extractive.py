@@ -21,8 +21,11 @@ from langchain_core.retrievers import BaseRetriever
 from assistant.answer import enumeration, location, messages
 from assistant.answer.english import figure_in_english
 from assistant.answer.intent import (
+    ATTRIBUTE_WORD,
     CLAIMS_ALL,
     CLAIMS_DONE,
+    IN_BODY,
+    MONEY_UNITS,
     NUMBER_WORD,
     asked_units,
     asks_quantity,
@@ -74,14 +77,12 @@ _ASKS_ACTION = re.compile(
 )
 # A figure stated as reached ("已建成430PB", "累计…"), not as a target or what a year adds
 _ACHIEVED = re.compile(r"已|累计|现有|目前|存量")
+_BUILT_ON = re.compile(r"在完成[^,，;；。]{0,12}基础上")  # "在完成首批4个试点基础上": reached before
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:街道|镇|村|社区|路|街|大道|地块|园区|片区|大桥|广场)")
 # the plan's words for something finished, held against a claim that it is (intent.CLAIMS_DONE)
 _DONE = re.compile(r"建成|投用|投入使用|竣工|完工|开业|开诊|落成|通车|完成|启用")
 _ONE_SENTENCE = re.compile(r"[这那]句|\b(?:that|this|the) (?:sentence|line)\b", re.I)
 _GLOSSARY = re.compile(r"名词解释|\bglossary\b", re.I)  # only the glossary is asked
-_BODY = re.compile(
-    r"正文|\b(?:main (?:plan |report )?text|body of the (?:plan|report))\b", re.I
-)  # not the glossary
 _DATE = re.compile(r"(?:19|20)\d\d年|\d{1,2}月|年底|年内|年末|年初|上半年|下半年|季度|按期|当年|今年")
 _COUNTED_SLOGAN = re.compile(r"[“\"]([^”\"]*[一二两三四五六七八九十\d][^”\"]*)[”\"]")
 _COUNT = re.compile(r"[一二两三四五六七八九十百\d]+大?|[+＋]")
@@ -410,14 +411,14 @@ class ExtractiveAnswerer:
             return self._definition(query, entries or candidates) or self._refuse(
                 query, candidates, docs, reason="glossary"
             )
-        in_body = bool(_BODY.search(query.question))  # "正文里这个原则用在哪?": not its definition
+        in_body = bool(IN_BODY.search(query.question))  # "正文里这个原则用在哪?": not its definition
         if not in_body and (
             query.kind == "definition" or (query.kind == "fact" and self._asks_about_term(query))
         ):
             defined = self._definition(query, candidates)
             if defined:
                 return defined
-        if (query.kind == "fact" and _ASKS_ACTION.search(query.text)) or _BODY.search(query.question):
+        if (query.kind == "fact" and _ASKS_ACTION.search(query.text)) or IN_BODY.search(query.question):
             candidates = self._in_body(candidates)
             if not candidates:
                 return self._refuse(query, candidates, docs, reason="topic")
@@ -431,6 +432,13 @@ class ExtractiveAnswerer:
             on_topic = self._on_topic(query, terms, candidates)
         if not on_topic:
             return self._refuse(query, candidates, docs, reason="topic")
+        if query.asks_for and query.kind == "fact":  # "争创个什么示范园?": a clause naming 示范园, if
+            named = [  # one scores nearly as well
+                c for c in candidates if any(t.found_in(self._match_forms[c.row][0]) for t in query.asks_for)
+            ]
+            if named and named[0].score >= candidates[0].score - FIGURE_MARGIN:
+                candidates = named + [c for c in candidates if c not in named]
+                best = candidates[0]
         if query.kind == "trap" and query.last_answer and (judged := self._judge_last(query)):
             return judged  # "So that's the 40 units, right?": the figure just given is the one meant
         if query.kind in ("figure", "trap") and query.attribute not in ("date", "list", "phrasing"):
@@ -482,14 +490,15 @@ class ExtractiveAnswerer:
         about = dataclass_replace(query, terms=query.claim_topic) if query.claim_topic else query
         if not self._names_main_subject(about, span[0]):  # "doing with QFLP funds": 基金招商 is not it
             return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
-        asks_number = (
-            asks_quantity(query.question)
-            or query.attribute == "money"  # "What budget is allocated to it?": an amount, or nothing
-            or (NUMBER_WORD.search(query.question) and not self._among_targets(span[0]))
+        asks_number = asks_quantity(query.question) or (
+            NUMBER_WORD.search(query.question) and not self._among_targets(span[0])
         )
+        figures = find_figures(self._text(span[0], span[1:]))
+        if query.attribute == "money":  # "What budget is allocated to it?": an amount of money, or nothing
+            asks_number, figures = True, [f for f in figures if f.unit in MONEY_UNITS]
         if (query.positions or query.member_words) and (picked := self._picked_members(query, span)):
             return picked  # "“十大行动”里第一个和最后一个?", "…跟人才有关的是哪几个?"
-        if asks_number and not find_figures(self._text(span[0], span[1:])):
+        if asks_number and not figures:
             # "Does it give an actual debt ceiling figure?": the words it gives are not a number
             return self._refuse(query, candidates, docs, reason="no-figure", cite_first=best)
         if not self._gives_attribute(query, span):
@@ -632,7 +641,9 @@ class ExtractiveAnswerer:
             and all(is_action(t) for t in query.terms)
         ):  # "how many will be launched?" (a verb via the lexicon) or a verb alone after an answer
             return False  # names no subject: any 启用 is not its figure
-        things = most_specific([t for t in query.terms if not is_action(t)] or list(query.terms))
+        # the subject, not what is asked of it ("percentage" → 比重 is no subject of its own)
+        subjects = [t for t in query.terms if not is_action(t) and not ATTRIBUTE_WORD.fullmatch(t.forms[0])]
+        things = most_specific(subjects or [t for t in query.terms if not is_action(t)] or list(query.terms))
         heaviest = max(t.weight for t in things)
         main = [t for t in things if t.weight >= heaviest - MAIN_SUBJECT_MARGIN]
         if any(t.found_in(self._folded_paragraphs[pid]) for t in main):
@@ -723,8 +734,15 @@ class ExtractiveAnswerer:
             in_sentence = [
                 f
                 for f in in_sentence
-                if _ACHIEVED.search(self._text(pid, f.statement))
-                and coverage(query.terms, fold(f.describes())) > 0
+                if (
+                    _ACHIEVED.search(self._text(pid, f.statement))
+                    or _BUILT_ON.search(
+                        self._text(pid, (max(f.sentence[0], f.statement[0] - 4), f.sentence[1]))
+                    )
+                )
+                # its subject, named by the figure or earlier in its sentence ("推进城中村自主更新,在完成
+                # 首批4个试点基础上")
+                and coverage(query.terms, fold(f.describes() + self._text(pid, f.sentence))) > 0
             ]
             if not in_sentence:
                 return None
@@ -754,7 +772,7 @@ class ExtractiveAnswerer:
         fresh = [f for f in ranked if not any(q_pid == pid and f.figure.text in q for q_pid, q in quoted)]
         best = (fresh or ranked)[0]  # an earlier part of the message already quoted the others
         _, words, _ = fits[id(best)]
-        if words == 0 and self._named_without_figure(query, pid, best, things):
+        if words == 0 and query.measure != "stock" and self._named_without_figure(query, pid, best, things):
             return None  # the subject asked is named in the sentence, in a clause without a figure
         shared = [f for f in facts if f.statement == best.statement]
         resolved = best if len(shared) > 1 else None  # "省、市重大项目3个、7个": say which is whose
@@ -950,9 +968,12 @@ class ExtractiveAnswerer:
         pid = self._glossary_match(query)
         if pid is None:
             in_glossary = self._in_glossary(candidates)
-            if not in_glossary or in_glossary[0].score < candidates[0].score - FIGURE_MARGIN:
+            if in_glossary and in_glossary[0].score >= candidates[0].score - FIGURE_MARGIN:
+                pid = in_glossary[0].paragraph_id
+            elif query.kind == "definition" and (named := self._glossary_term_in(candidates[0])):
+                pid = named  # "…客车厂片区开发要按一个原则,这原则指什么?": the term its sentence uses
+            else:
                 return None
-            pid = in_glossary[0].paragraph_id
         paragraph = self.corpus.paragraph(pid)
         definition = re.split(r"[:：]", paragraph.text, maxsplit=1)[-1].strip()
         line = messages.definition_line(query.lang, paragraph.term or "", definition, pid)
@@ -960,12 +981,36 @@ class ExtractiveAnswerer:
 
     # -- wording ------------------------------------------------------------------------------
 
+    def _glossary_term_in(self, candidate: Candidate) -> str | None:
+        """The glossary item of a term the candidate's sentence uses ("按照“三先三后”原则推进…"), if
+        it uses exactly one."""
+        sentence = fold(self._text(candidate.paragraph_id, candidate.sentence))
+        doc = candidate.paragraph_id.split("/")[0]
+        used = [
+            p.id
+            for p in self.corpus.glossary()
+            if p.doc_id == doc
+            and p.term
+            and len(term := fold(p.term.strip("“”\"'"))) >= 3
+            and term in sentence
+        ]
+        return used[0] if len(used) == 1 else None
+
     def _quote_text(self, pid: str, a: int, b: int) -> str:
         return self._text(pid, (a, b)).strip().rstrip("。，,；;：:")
 
     def _quote(
         self, query: Query, spans: Sequence[tuple[str, int, int]], resolved: FigureFact | None = None
     ) -> Answer:
+        # a span inside another quoted from the same paragraph says nothing more
+        spans = [
+            (pid, a, b)
+            for n, (pid, a, b) in enumerate(spans)
+            if not any(
+                m != n and p == pid and c <= a and b <= d and (c, d) != (a, b)
+                for m, (p, c, d) in enumerate(spans)
+            )
+        ] or list(spans)
         quotes = [(pid, self._quote_text(pid, a, b)) for pid, a, b in spans]
         citations = merge_citations([cite(self.corpus, pid, q) for pid, q in quotes])
         figures = query.kind in ("figure", "trap")
@@ -988,8 +1033,13 @@ class ExtractiveAnswerer:
     def _judge(self, query: Query, span: tuple[str, int, int]) -> Answer:
         pid, a, b = span
         quote = self._quote_text(pid, a, b)
-        text = messages.judgement(query.lang, _bears_out(query, quote), quote, pid, _english_figures(quote))
-        return _answer(query, text, [cite(self.corpus, pid, quote)])
+        borne_out = _bears_out(query, quote)
+        if CLAIMS_DONE.search(query.question) and not borne_out:  # "…already finalized?": the whole
+            text = self.corpus.paragraph(pid).text  # sentence says where it stands ("…,提请大会审议票决")
+            stop = FULL_STOP.search(text, b)
+            quote = self._quote_text(pid, a, stop.start() if stop else len(text))
+        line = messages.judgement(query.lang, borne_out, quote, pid, _english_figures(quote))
+        return _answer(query, line, [cite(self.corpus, pid, quote)])
 
     def _judge_last(self, query: Query) -> Answer | None:
         """A figure asked back about the last answer, judged against the figure that answer quoted;
@@ -1140,8 +1190,15 @@ def _bears_out(query: Query, quote: str) -> bool:
     figure in it may be about something else."""
     figures = [f for f in find_figures(quote) if not query.units or f.unit in query.units]
     stated = number_tokens(figures[-1].number) if figures else set()
-    # "one provincial-level green factory" where the plan says 国家级绿色工厂1家: not borne out
-    return bool(query.asserted) and query.asserted <= stated and not wrong_level(query.question, quote)
+    # "one provincial-level green factory" where the plan says 国家级绿色工厂1家: not borne out; nor
+    # "12 projects already finalized" where the plan's 12 are candidates put to the vote
+    done = CLAIMS_DONE.search(query.question) and not _DONE.search(quote)
+    return (
+        bool(query.asserted)
+        and query.asserted <= stated
+        and not wrong_level(query.question, quote)
+        and not done
+    )
 
 
 def _kind_of(query: Query) -> str:

@@ -44,6 +44,7 @@ _FIGURE_EN = re.compile(
 _YESNO_ZH = re.compile(
     r"对吗|对不对|是不是|是吗|[吗吧][?？]?$|没错|真的|听说|据说|难道|确定|是否"
     r"|我记得|记得是|(?:新闻|报道|网上|别人|有人|同事)(?:上|里)?说|不是说|[啊呀嘛][?？!！。]?$"
+    r"|核(?:一下|实|对)|帮我查"
 )
 _YESNO_EN = re.compile(
     r"^(?:is|are|was|will|does|do|did|isn't|aren't)\b|\bright\?$|\btrue\b|\bcorrect\b|\bi heard\b"
@@ -54,7 +55,7 @@ _SPLIT_EN = re.compile(r",|;|\band\b|\bas well as\b", re.I)
 
 # Words that shape a question but name no topic; removed before topical matching.
 _QUESTION_WORDS_ZH = re.compile(
-    r"请问|请|问一下|我想知道|想知道|告诉我|由谁来|由谁|谁来|围绕|具体举措|举措|措施|点名了?|提到了?|提及|列出了?|部分|一般(?!公共)|通常|正文里?|今年|去年|前年|明年|上一?年|本年|(?:19|20)\d\d年|二〇二五年|钟楼区?|全区|区里|政府|计划|工作安排|规划中|"
+    r"提了?(?:什么|哪些)要求|小节|章节|请问|请|问一下|我想知道|想知道|告诉我|由谁来|由谁|谁来|围绕|具体举措|举措|措施|点名了?|提到了?|提及|列出了?|部分|一般(?!公共)|通常|正文里?|今年|去年|前年|明年|上一?年|本年|(?:19|20)\d\d年|二〇二五年|钟楼区?|全区|区里|政府|计划|工作安排|规划中|"
     r"干嘛|干啥|为啥|目标|任务|预期|指标|(?:多少|几)(?:场次|个|家|所|部|条|座|户|场|名|项)?|多大|是什么|什么|哪些|哪个|哪几个|哪|怎么样|怎么(?:弄|办|搞|解决)|咋(?:弄|办|搞)|如何|"
     r"打算|准备|要|将|会|能|吗|呢|吧|啊|呀|的|了|是|有|对吗|对不对|是不是|听说|据说|各|分别|具体|大概|大约|一共|总共|"
     r"[?？!！。,，、:：;；“”\"'‘’()（）\s]"
@@ -139,7 +140,9 @@ def asks_quantity(text: str) -> bool:
     return bool(_QUANTITY_ZH.search(text))
 
 
-_CLAIM_ZH = re.compile(r"对吗|对吧|对不对|是不是|是吗|没错吧?|吧[?？]?$|听说|据说")
+_CLAIM_ZH = re.compile(
+    r"对吗|对吧|对不对|是不是|是吗|没错吧?|吧[?？]?$|听说|据说|了吗[?？]?$|不是[^?？,，]{0,16}吗[?？]?$"
+)
 _CLAIM_EN = re.compile(
     r"\bright\?$|\bcorrect\?$|\bisn't it\?$|\bis that (?:right|true|so)\b|\bi heard\b", re.I
 )
@@ -149,8 +152,9 @@ _CLAIM_EN = re.compile(
 # SME…, right?", "所有中小企业都…吧?"), or that it is finished ("建成投用了吧?", "opens this year, right?")
 CLAIMS_ALL = re.compile(r"所有|全部|每(?:个|一个|家|所)|\b(?:every|all|each)\b", re.I)
 CLAIMS_DONE = re.compile(
-    r"建成|投用|投入使用|竣工|完工|开业|开诊|建好|落成|通车|评上|获评|已经是|已是"
+    r"建成|投用|投入使用|竣工|完工|开业|开诊|建好|落成|通车|评上|获评|已经是|已是|已经确定|定下来了"
     r"|\bopen(?:s|ed)?\b|\bcompleted?\b|\bfinished\b|\balready\b|\bdone\b|\bachieved\b|\bawarded\b"
+    r"|\bfinali[sz]ed\b|\bapproved\b|\bconfirmed\b"
     r"|\boperational\b|\bin (?:use|operation)\b",
     re.I,
 )
@@ -167,6 +171,9 @@ _LEVELS = {
     "市级": re.compile(r"市级|\bmunicipal(?:-level)?\b|\bcity-level\b", re.I),
     "区级": re.compile(r"区级|\bdistrict-level\b", re.I),
 }
+
+
+LEVELS = frozenset(_LEVELS)
 
 
 def wrong_level(question: str, quote: str) -> str:
@@ -190,6 +197,16 @@ def counted_quote(text: str) -> tuple[str, int] | None:
     return match.group(2), number
 
 
+# "正文里…", "in the body of the plan": the report's body, not its glossary
+IN_BODY = re.compile(
+    r"正文|\b(?:main (?:plan |report )?text|body (?:text|of the (?:[\w-]+ ){0,3}(?:plan|report))|in the body)\b",
+    re.I,
+)
+_YESNO_STATUS_EN = re.compile(
+    r"^(?:so |and |but )?(?:(?:it|they|this|that|the [\w -]{1,40}?) (?:has|have|is|are|was|were|will)\b"
+    r"|(?:has|have|is|are|was|were|did|does|will) (?:it|they|this|that|the)\b).*\?$",
+    re.I,
+)
 _HEARSAY = ("听说", "据说", "i heard")
 
 
@@ -204,6 +221,12 @@ def is_claim(text: str) -> bool:
         and (ASKING_EN if english else ASKING_ZH).search(text.lower())
     ):
         return False  # "听说社区医院要合并,合的是哪两家?": hearsay leading to a question of its own
+    if claimed is None and english and _YESNO_STATUS_EN.search(text.strip()):
+        # "So it has already been awarded that title?", "Has it opened yet?": a status or a level,
+        # asked back without a tag
+        claimed = CLAIMS_DONE.search(text) or next(
+            (p.search(text) for p in _LEVELS.values() if p.search(text)), None
+        )
     return bool(claimed) and not asserted_numbers(text)
 
 
@@ -285,9 +308,20 @@ _ONE_AS_PRONOUN = re.compile(
 _KNOWN_COUNT = re.compile(r"\b(?:the|those|these|its|their|all|both|of)\s+$", re.I)
 
 
+# in a term, the attribute asked ("开发区排名", "a specific percentage" → 比重), not the subject
+ATTRIBUTE_WORD = re.compile(r"排名|名次|时间|年份|日期|比重|占比")
+# "第3条", "第二个": a position, not a quantity
+ORDINAL = re.compile(r"第[\d一二三四五六七八九十]+(?:条|个|项|部分|方面|点)?")
+
+
+# "phase 2", "version 2.0": a number naming a thing, not a figure about it
+_NAMED_NUMBER = re.compile(r"\b(?:phase|stage|batch|version|no\.|number|level)\s*\d+(?:\.\d+)?\b", re.I)
+
+
 def asserted_numbers(text: str) -> frozenset[str]:
     """Numbers a question states, years excluded ("绿地20公顷对吗" → {"20"}; "2000户" is no year;
-    "一万个学位" → {"10000"})."""
+    "一万个学位" → {"10000"}); an ordinal ("第3条") is no figure."""
+    text = _NAMED_NUMBER.sub(" ", ORDINAL.sub(" ", text))
     years = set(YEAR.findall(text))
     spoken = {canonical(chinese_value(run)) for run in _SPOKEN_COUNT.findall(text)}
     if is_english(text):  # "five national-level green factories": a number in words, counting
@@ -351,7 +385,9 @@ _ASKED_LEVEL_ZH = re.compile(r"总量|总额|总规模|规模多大|多少(?:万
 _ASKED_LEVEL_EN = re.compile(r"\b(?:total|volume)\b|\bhow (?:big|large)\b", re.I)
 # A stock is asked for ("累计装机现在有多少?", "目前排第几?", "how many so far"): only a figure stated as
 # reached answers, not a target or what a year adds (新增)
-_ASKED_STOCK_ZH = re.compile(r"累计|存量|目前(?!计划|打算|准备)|现在有|当前|已有|已经?建成?了?多少")
+_ASKED_STOCK_ZH = re.compile(
+    r"累计|存量|目前(?!计划|打算|准备)|现在有|当前|已有|已经?(?:建成?|做完|完成)了?(?:多少|几)"
+)
 _ASKED_STOCK_EN = re.compile(
     r"\b(?:cumulative|so far|to date|currently|right now|at present|already (?:has|have))\b",
     re.I,
@@ -398,7 +434,7 @@ def asked_units(text: str) -> frozenset[str]:
         if re.search(r"\btop \d+\b", text, re.I):  # "top 10": a rank, as the plan's 前20名
             found.add("名")
         return frozenset(found)
-    found = set(_ASKED_UNIT_ZH.findall(text)) | {f.unit for f in find_figures(fold(text))}
+    found = set(_ASKED_UNIT_ZH.findall(text)) | {f.unit for f in find_figures(fold(ORDINAL.sub(" ", text)))}
     if _MONEY_ZH.search(text):
         found |= MONEY_UNITS
     if _ASKED_PERCENT_ZH.search(text):

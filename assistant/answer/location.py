@@ -18,6 +18,8 @@ MAX_LEAD_QUOTE = 40  # characters of a paragraph's opening shown with where it i
 # a run-in heading: a short sentence of words only, no figure or comma ("完善城市功能。",
 # "大步伐建设“两湖”创新先行区。")
 RUN_IN_HEADING = re.compile(r"[\u4e00-\u9fff“”]{3,16}")
+# a sentence opened by a verb and a quoted slogan ("强化“两大市场”,…", "深化“两路两河”,…")
+_SLOGAN_OPENING = re.compile(r"([\u4e00-\u9fff]{1,4}“[^“”]{2,10}”)[,，]")
 
 
 def section_of(corpus: Corpus, paragraph: Paragraph) -> str:
@@ -41,8 +43,9 @@ def lead(paragraph: Paragraph) -> str:
 
 
 def run_in_heading(paragraph: Paragraph, quote: str) -> str:
-    """The short heading sentence the quoted passage sits under inside its paragraph ("" if none, or
-    if it is the paragraph's own opening, which ``lead`` shows already)."""
+    """The short heading sentence the quoted passage sits under inside its paragraph, and the slogan
+    opening the quote's sentence ("大步伐建设“两湖”创新先行区 › 强化“两大市场”"); "" if none, or if
+    it is the paragraph's own opening, which ``lead`` shows already."""
     text = paragraph.text
     at = text.find(quote) if quote else -1
     if at <= 0:
@@ -55,7 +58,11 @@ def run_in_heading(paragraph: Paragraph, quote: str) -> str:
         if RUN_IN_HEADING.fullmatch(sentence) and sentence not in paragraph.section_path:
             heading = sentence
         begin = stop.end()
-    return "" if heading == lead(paragraph) else heading
+    # "强化“两大市场”,结合…": a slogan opening the quote's own sentence heads it too
+    begin = max((m.end() for m in FULL_STOP.finditer(text, 0, at)), default=0)
+    opening = _SLOGAN_OPENING.match(text, begin)
+    headings = [h for h in (heading, opening.group(1) if opening else "") if h and h != lead(paragraph)]
+    return " › ".join(headings)
 
 
 def quoted_in(answer_text: str, paragraph: Paragraph) -> str:

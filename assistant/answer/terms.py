@@ -27,6 +27,7 @@ SYNONYMS_FILE = "synonyms.zh.tsv"
 _MEASURE_WORDS = frozenset(
     [
         "面积",
+        "程度",
         "数量",
         "规模",
         "总量",
@@ -222,15 +223,35 @@ class TermExtractor:
     def terms(self, question: str, lang: str) -> list[Term]:
         if lang == "en":
             return self._english(question)
-        topic = re.sub(r"\d+(?:\.\d+)?", " ", topic_of(question))
         terms: list[Term] = []
+        # a quoted plan word ("“基本盘”") and a longer plan word ("智能工厂") are terms as written:
+        # taking the question's asking words out must not cut them ("智能工厂" is no "智…工厂")
+        whole = [fold(q) for q in _QUOTED.findall(question) if not _NUMERALS.fullmatch(q)]  # not “十四五”
+        whole += [
+            fold(w)
+            for w, _ in self.tagged(question)
+            if len(w.strip()) >= 3 and topic_of(w) and topic_of(w) != fold(w)  # cut, not all asking words
+        ]
+        for form in dict.fromkeys(whole):
+            if (
+                len(form) >= 2
+                and self.weight(form) < self.unseen_weight
+                and form in fold(question)
+                and not any(form in variant or variant in form for variant in self._synonyms)
+            ):
+                terms.append(self._term((form,)))
+                question = fold(question).replace(form, " ")
+        topic = re.sub(r"\d+(?:\.\d+)?", " ", topic_of(question))
         covered = topic
         for variant, plan_terms in sorted(self._synonyms.items(), key=lambda kv: -len(kv[0])):
-            if variant in covered:
+            if len(variant) > 1 and variant in covered:  # one character only as a word of its own
                 terms.append(self._term((variant, *plan_terms)))
                 covered = covered.replace(variant, " ")
         for word, flag in self.tagged(covered):
             word = word.strip()
+            if len(word) == 1 and flag.startswith("n") and word in self._synonyms:
+                terms.append(self._term((word, *self._synonyms[word])))  # "改造的路": 路 is 道路
+                continue
             if (
                 len(word) >= 2
                 and word not in _MEASURE_WORDS
@@ -343,6 +364,10 @@ def is_measure_word(word: str) -> bool:
 def is_measure(term: Term) -> bool:
     """A term that says how much is asked ("规模", "scale" → 规模), not of what."""
     return all(form in _MEASURE_WORDS for form in term.forms)
+
+
+_NUMERALS = re.compile(r"[零〇一二两三四五六七八九十百千万]+")  # “十四五”: a period, named by numbers
+_QUOTED = re.compile(r"[“\"]([^“”\"]{2,12})[”\"]")
 
 
 def coverage(terms: Sequence[Term], folded_text: str) -> float:
