@@ -238,7 +238,9 @@ def meta_of(text: str, history: Sequence[Turn]) -> Meta | None:
         return (
             named  # "Give me the original Chinese for that line.": however long, it is about the last answer
         )
-    if _asks_about_more(text):  # a long question about something else that happens to say "which part"
+    # a long question about something else that happens to say "which part" (the words asking for
+    # the original, "the exact wording in the original", are no topic of their own)
+    if named is not None and _asks_about_more(_META_PATTERNS[named].sub(" ", text)):
         return None
     quoted = [m.group(1) for m in _INNER_QUOTE.finditer(text)]
     if named == "section" and any(fold(q) not in fold(history[-1][1]) for q in quoted):
@@ -287,10 +289,21 @@ class QueryStage:
             if n and self._only_asks_whether(part):  # "…统一哪六样?文件里有列吗?": the same question
                 continue
             if n and not rules.is_followup(part, asked) and not self._names_own_subject(part):
-                part = f"{rules.topic_of(parts[0])} {part}"  # "…规模多大?已经建成多少?": still about 算力中心
+                # "…规模多大?已经建成多少?": still about 算力中心, as the first part was understood
+                part = f"{rules.topic_of(understood[0].text)} {part}"
             understood.append(self._one(question, part, asked))
             # the part as understood frames the next: "它规划多大规模" is about what 它 stood for
             asked.append((understood[-1].question if understood[-1].meta else understood[-1].text, ""))
+        # "What about the year before? How many toilets did they do then?": a place or year one part
+        # names, which the library lacks, holds for the parts naming none of their own
+        scoped = next((u for u in understood if u.scope), None)
+        if scoped is not None:
+            understood = [
+                u
+                if u.scope or any(self.profiles.scope_words(u.question if u.meta else u.text))
+                else replace(u, scope=scoped.scope, docs=scoped.docs)
+                for u in understood
+            ]
         first = understood[0]
         if len(understood) == 1:
             return first
@@ -1092,6 +1105,8 @@ def _answered_term(question: str, answer: str) -> str:
     named thing the answer gave and the question did not have."""
     if not _ASKS_WHICH.search(question) or rules.question_kind(question) != "fact":
         return ""  # "What's the planned scale?" asks a figure, not a named thing
+    if _INNER_QUOTE.search(question):
+        return ""  # "今年“综合执法进小区”有什么安排?": the question named its subject itself
     quoted = answer.split("[", 1)[0]
     quotes = [
         m.group(1)

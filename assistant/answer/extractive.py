@@ -81,7 +81,7 @@ _BUILT_ON = re.compile(r"在完成[^,，;；。]{0,12}基础上")  # "在完成�
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:街道|镇|村|社区|路|街|大道|地块|园区|片区|大桥|广场)")
 # the plan's words for something finished, held against a claim that it is (intent.CLAIMS_DONE)
 _DONE = re.compile(r"建成|投用|投入使用|竣工|完工|开业|开诊|落成|通车|完成|启用")
-_ONE_SENTENCE = re.compile(r"[这那]句|\b(?:that|this|the) (?:sentence|line)\b", re.I)
+_ONE_SENTENCE = re.compile(r"[这那]句|原句|\b(?:sentence|line)\b", re.I)
 _GLOSSARY = re.compile(r"名词解释|\bglossary\b", re.I)  # only the glossary is asked
 _DATE = re.compile(r"(?:19|20)\d\d年|\d{1,2}月|年底|年内|年末|年初|上半年|下半年|季度|按期|当年|今年")
 _COUNTED_SLOGAN = re.compile(r"[“\"]([^”\"]*[一二两三四五六七八九十\d][^”\"]*)[”\"]")

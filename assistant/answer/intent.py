@@ -64,6 +64,7 @@ _QUESTION_WORDS_EN = re.compile(
     r"\b(?:what|which|who|where|when|how|many|much|is|are|was|were|the|a|an|of|for|in|on|to|be|will|would|should|"
     r"does|do|did|this|that|these|those|year|plan|plans|planned|target|targets|goal|goals|zhonglou|district|"
     r"government|please|tell|me|about|and|by|with|it|its|there|new|number|any|set|aim|aims|expected|"
+    r"you|your|give|show|could|just|again|sorry|"
     r"added|add|adding|built|build|building|completed|complete|created|create|launched|launch|achieve|reach|"
     r"increase|increased|grow|growth|rate|total|this|year's|will|can|going|get|got|have|has|had|more|than|"
     r"over|least|planned|intend|intends|aiming|targeted|projected|pledged|commit|commits|named|listed|"
@@ -394,7 +395,9 @@ _ASKED_STOCK_EN = re.compile(
 )
 # A plan is asked for ("计划规模多大?", "how big is it planned to be?"): not what is reached already
 _ASKED_PLANNED = re.compile(
-    r"计划规模|规划规模|计划(?:建|做)?多大|规划多大|\bplanned (?:to be|size|scale|capacity)\b", re.I
+    r"计划规模|规划规模|计划(?:建|做)?多大|规划多大|\bplanned (?:to be|size|scale|capacity)\b"
+    r"|\b(?:supposed|meant|intended|designed|due) to be\b",
+    re.I,
 )
 _ASKED_SHARE = re.compile(r"比重|占比|比例|率|百分|\b(?:share|percent|percentage|proportion|ratio)\b", re.I)
 Measure = Literal["rate", "level", "stock", "planned", ""]
