@@ -128,7 +128,9 @@ class Assistant:
         lexicon = Lexicon.load(self.settings.corpus_dir)
         glossary = [p.term.strip('“”"') for p in self.corpus.glossary() if p.term]
         extractor = TermExtractor(self.index.clause_matrix.texts, self.settings.corpus_dir, lexicon, glossary)
-        return QueryStage(extractor, lexicon, self.profiles, {p.id: p.text for p in self.corpus.paragraphs})
+        paragraphs = {p.id: p.text for p in self.corpus.paragraphs}
+        headings = sorted({h for p in self.corpus.paragraphs for h in p.section_path})
+        return QueryStage(extractor, lexicon, self.profiles, paragraphs, headings)
 
     def understand(
         self, question: str, history: Sequence[Turn] | None = None, doc: str | None = None

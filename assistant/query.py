@@ -266,16 +266,22 @@ class QueryStage:
         lexicon: Lexicon,
         profiles: Profiles,
         paragraphs: Mapping[str, str] | None = None,
+        headings: Sequence[str] = (),
     ) -> None:
         self.extractor = extractor
         self.lexicon = lexicon
         self.profiles = profiles
         self.paragraphs = paragraphs or {}  # paragraph ID → text: what a cited answer spoke of
+        self.headings = tuple(fold(h) for h in headings)  # the parts and sections of the plans
 
     def for_default(self, doc_id: str) -> QueryStage:
         """This stage with another document answering unscoped questions (the page's picker)."""
         return QueryStage(
-            self.extractor, self.lexicon, replace(self.profiles, default=doc_id), self.paragraphs
+            self.extractor,
+            self.lexicon,
+            replace(self.profiles, default=doc_id),
+            self.paragraphs,
+            self.headings,
         )
 
     def understand(self, question: Question, history: Sequence[Turn] = ()) -> Query:
@@ -342,6 +348,7 @@ class QueryStage:
                 retrieval=text,
                 meta="outline",
                 outline_part=outline,
+                positions=_second_ordinal(text),
                 scope=None,
                 docs=self.profiles.scope(text)[1],
                 previous=previous,
@@ -395,7 +402,13 @@ class QueryStage:
             stripped = rules.strip_followup(text)
             asked_back = is_english(text) and text.rstrip().endswith("?") and not stripped.endswith("?")
             text = f"{subject} {stripped}{'?' if asked_back else ''}"  # "…50. Right?" stays a question
-        intent = rules.analyse(text, frames, elliptical=elliptical)
+        # "And in the old town?" after the development zone's industries: the same question, asked
+        # of another part of the plan
+        picked = listed != own  # "中间那个呢?": an item of the last list, not a move to another part
+        moved_to = self._area_named(text) if frames and not elliptical and not referent and not picked else ()
+        if moved_to:
+            text = frames[-1][0]
+        intent = rules.analyse(text, frames if not moved_to else frames[:-1], elliptical=elliptical)
         effective = intent.text
         shift = RELATIVE_YEAR.search(text)
         if history and shift and shift.group(0) not in effective:
@@ -412,6 +425,8 @@ class QueryStage:
             subject = next((found for q, a in reversed(frames) if (found := self._subject_of(q, a))), "")
             effective = f"{subject}{effective}"
         terms = self._subject_terms(effective, intent.lang)
+        if moved_to:  # the last question's part of the plan gives way to the one now named
+            terms = tuple(t for t in terms if not self._names_heading(t)) + moved_to
         # "How many measures did it roll out?": "it" stood for the last subject; "measures" decides
         focus = self._focus(own, referent) if intent.followup or referent else ()
 
@@ -461,7 +476,7 @@ class QueryStage:
             positions=positions,
             member_words=self._member_words(own),
             uncounted=self._uncounted(own) if intent.kind == "figure" else "",
-            area=self._area(effective, terms) + self._referent_area(referent, terms, focus),
+            area=self._area(effective, terms) + self._referent_area(referent, terms, focus) + moved_to,
             focus=tuple(t for t in focus if t.forms[0] not in rules.LEVELS) if claim else focus,
             claim=claim,
             claimed=self._claimed(effective, terms) if claim else (),
@@ -482,7 +497,7 @@ class QueryStage:
         rest = _NTH.sub(" ", text[: asked.start()] + " " + text[asked.end() :])
         lang = "en" if is_english(text) else "zh"
         if any(
-            not t.absent
+            not t.absent and not is_action(t)  # "重点抓好的三方面工作": a verb names no subject
             for t in self._subject_terms(self.profiles.without_scope(rest), lang, keep_names=False)
         ):
             return None
@@ -627,7 +642,9 @@ class QueryStage:
     def _claim_topic(self, text: str) -> tuple[Term, ...]:
         """What a claim is about: its words before the verb that makes it ("灯具城是打算整体搬迁出去吧?"
         is about 灯具城); the rest is what may be false."""
-        head = _CLAIM_VERB.split(rules.strip_claim(text), maxsplit=1)[0]
+        stated = rules.strip_claim(text)
+        # the copula first ("所以要守住的底线是不发生…": about 底线), else the verb that makes the claim
+        head = stated.split("是", 1)[0] if "是" in stated else _CLAIM_VERB.split(stated, maxsplit=1)[0]
         return tuple(t for t in self._subject_terms(head, "zh") if not t.absent) if head.strip() else ()
 
     def _focus(self, text: str, referent: str = "") -> tuple[Term, ...]:
@@ -785,6 +802,22 @@ class QueryStage:
             return f"{text[: pronoun.end()]} ({subject}){text[pronoun.end() :]}", subject
         return text[: pronoun.start()] + subject + text[pronoun.end() :], subject
 
+    def _names_heading(self, term: Term) -> bool:
+        """Is the term a part of the plan, named by one of its headings ("老城区", "经开区")?"""
+        return any(term.found_in(heading) for heading in self.headings)
+
+    def _area_named(self, text: str) -> tuple[Term, ...]:
+        """The part of the plan an elliptical follow-up moves to ("And in the old town?", "那高新区
+        呢?"), when that is all it names; () otherwise."""
+        own = rules.strip_followup(text)
+        if (rules.ASKING_EN if is_english(own) else rules.ASKING_ZH).search(own.lower()):
+            return ()  # it asks a question of its own
+        lang = "en" if is_english(own) else "zh"
+        named = [t for t in self._subject_terms(own, lang, keep_names=False) if _names_something(t)]
+        if named and all(self._names_heading(t) and not is_action(t) for t in named):
+            return tuple(named)
+        return ()
+
     def _asked_noun(self, text: str) -> tuple[Term, ...]:
         """The plan word right after "什么/哪个/哪些" ("争创个什么示范园" → 示范园): what is asked for is
         one of those, and the clause answering names it."""
@@ -912,6 +945,8 @@ _ASKS_NAMES = re.compile(
 _OUTLINE = re.compile(
     r"(?:分成?|有|包括|包含)了?(?:哪|几)[几两三四五六七八九十]?(?:个|大)?(?:方面|部分|板块|大块|块|小?标题|小节)"
     r"|(?:哪|几)[几两三四五六七八九十]?(?:个|大)?(?:方面|部分|板块)的?(?:工作|任务|内容)"
+    r"|[两三四五六七八九十]个?(?:方面|部分)的?(?:工作|任务)?(?:分别)?(?:是|有)(?:什么|哪些)"
+    r"|小节的?标题|小标题(?:是什么|叫什么)"
     r"|\b(?:main|major|key|three|four|five) (?:areas|parts|sections|pillars|themes)\b|\bsub-?headings\b"
     r"|\bhow is (?:the|this) (?:plan|document|report) (?:organi[sz]ed|structured)\b",
     re.I,
@@ -954,6 +989,15 @@ _ABOUT_MEMBERS = re.compile(
     r"(?:跟|和|与|同)(?P<words>[^,，?？]{1,12}?)(?:有关|相关)|\b(?:related to|to do with|involving) (?P<words_en>[^?]+)",
     re.I,
 )
+
+
+def _second_ordinal(text: str) -> tuple[int, ...]:
+    """ "第二方面下面第一个小节…": the second ordinal picks among the sections of the part the first names."""
+    found = list(_NTH.finditer(text))
+    if len(found) < 2:
+        return ()
+    word = found[1].group(1) or found[1].group(2)
+    return (int(word) if word.isdigit() else _ORDINALS.get(word.lower()) or int(chinese_value(word)),)
 
 
 def _positions(text: str) -> tuple[int, ...]:
@@ -1086,6 +1130,7 @@ _VERB_AFTER_HOW_MANY = frozenset(
     ]
 )
 _DETERMINERS_ZH = frozenset(["这个", "那个", "这项", "该项", "这些", "那些", "这种", "这类", "此项", "此类"])
+_WHAT_ATTRIBUTE = re.compile(r"(?:什么|啥)(?:程度|时候|水平|样子?|情况|安排|要求|目标|进展)")
 _WHAT_NOUN = re.compile(r"(?:什么|啥|哪个|哪些|哪家|哪所|哪几个|哪一个)(?:样的)?")
 _ANOTHER = re.compile(r"另一个|另外一个|另一处|其他|别的|\b(?:another|other|else)\b", re.I)
 _ENTRY_NTH = re.compile(
@@ -1105,8 +1150,9 @@ def _answered_term(question: str, answer: str) -> str:
     named thing the answer gave and the question did not have."""
     if not _ASKS_WHICH.search(question) or rules.question_kind(question) != "fact":
         return ""  # "What's the planned scale?" asks a figure, not a named thing
-    if _INNER_QUOTE.search(question):
-        return ""  # "今年“综合执法进小区”有什么安排?": the question named its subject itself
+    if _INNER_QUOTE.search(question) or _WHAT_ATTRIBUTE.search(question):
+        return ""  # "今年“综合执法进小区”有什么安排?": the question named its subject itself; "涨到什么
+        # 程度?" asks how much, not for a named thing
     quoted = answer.split("[", 1)[0]
     quotes = [
         m.group(1)

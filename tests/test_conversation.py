@@ -419,3 +419,44 @@ def test_words_kept_whole_and_claims_in_other_forms(
 ) -> None:
     answer = _converse(assistant, turns)[-1]
     assert expected in answer and not answer.startswith(absent)
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected", "absent"),
+    [
+        # a follow-up naming only another part of the plan asks the last question of that part
+        (
+            [
+                "Which industries will the development zone push to go high-end and intelligent?",
+                "And in the old town?",
+            ],
+            "节能环保",
+            "The plan does not say",
+        ),
+        # the outline, and a section of a part by its number
+        (
+            ["重点抓好的三方面工作分别是什么?", "第二方面下面第一个小节的标题是什么?"],
+            "新质动能加速集聚",
+            "计划中没有提到",
+        ),
+        # a claim that work only starts, where the plan has it finished
+        (["腾龙大道二期今年有什么安排?", "今年只是开工吧?"], "按期竣工", "对。"),
+        # a claim is about what comes before its copula ("…的底线是…"), not the last subject
+        (
+            ["安全生产要抓好多少家工业企业?", "所以要守住的底线是不发生一般安全事故,对吧?"],
+            "较大以上安全事故底线",
+            "对。",
+        ),
+        # a year one part of a message names holds for the others
+        (
+            ["How many public toilets this year?", "What about the year before? How many did they do then?"],
+            "does not say",
+            "18",
+        ),
+    ],
+)
+def test_parts_of_the_plan_outline_and_claims_of_status(
+    assistant: Assistant, turns: list[str], expected: str, absent: str
+) -> None:
+    answer = _converse(assistant, turns)[-1]
+    assert expected in answer and not answer.startswith(absent)

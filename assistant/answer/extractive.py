@@ -24,6 +24,7 @@ from assistant.answer.intent import (
     ATTRIBUTE_WORD,
     CLAIMS_ALL,
     CLAIMS_DONE,
+    CLAIMS_STARTED,
     IN_BODY,
     MONEY_UNITS,
     NUMBER_WORD,
@@ -380,7 +381,10 @@ class ExtractiveAnswerer:
                 [
                     c
                     for c in candidates
-                    if any(t.found_in(self._match_forms[c.row][level]) for t in query.focus)
+                    # a glossary item's term is the subject of each of its sentences
+                    if any(
+                        t.found_in(self._match_forms[c.row][level] + self._term_of(c)) for t in query.focus
+                    )
                 ]
                 for level in (0, 1)  # its clause names it, else its sentence
             ]
@@ -504,7 +508,7 @@ class ExtractiveAnswerer:
         if not self._gives_attribute(query, span):
             return self._refuse(query, candidates, docs, reason="attribute", cite_first=best)
         if query.claimed or (
-            query.claim and (CLAIMS_ALL.search(query.question) or CLAIMS_DONE.search(query.question))
+            query.claim and any(p.search(query.question) for p in (CLAIMS_ALL, CLAIMS_DONE, CLAIMS_STARTED))
         ):
             return self._check_claim(query, span)  # "…两个中心合并吧?", "every SME…, right?"
         spans = [span]
@@ -578,10 +582,16 @@ class ExtractiveAnswerer:
             unsaid.append(universal.group(0))  # "所有中小企业…吧?" where the plan says 50%中小企业
         if level := wrong_level(query.question, quote):  # "…aims for national level, right?"
             unsaid.append(level)
+        started = CLAIMS_STARTED.search(query.question)
+        if started and _DONE.search(quote) and not CLAIMS_STARTED.search(quote):  # "…只开工吧?" vs 竣工
+            unsaid.append(started.group(0))
         done = CLAIMS_DONE.search(query.question)
         if done and not _DONE.search(quote):  # "…今年就能建成投用了吧?" where the plan says 主体施工
             unsaid.append(done.group(0))
         unsaid = list(dict.fromkeys(unsaid))
+        unsaid = [
+            w for w in unsaid if not any(w != other and w in other for other in unsaid)
+        ]  # 只是开工, not 开工 too
         text = messages.claim_check(query.lang, unsaid, quote, pid)
         return _answer(query, text, [cite(self.corpus, pid, quote)])
 
@@ -663,6 +673,8 @@ class ExtractiveAnswerer:
         if not listed:
             return self._refuse(query, [], [], reason="topic")
         items = [(p.id, location.heading_of(p)) for p in listed]
+        if query.positions:  # "第二方面下面第一个小节的标题?": that section only
+            items = [items[n - 1] for n in query.positions if 0 < n <= len(items)] or items
         text = messages.outline(query.lang, items, part=query.outline_part)
         return _answer(query, text, [cite(self.corpus, pid, heading) for pid, heading in items])
 
@@ -980,6 +992,10 @@ class ExtractiveAnswerer:
         return _answer(query, line, [cite(self.corpus, pid, definition)])
 
     # -- wording ------------------------------------------------------------------------------
+
+    def _term_of(self, candidate: Candidate) -> str:
+        """The folded term of the glossary item a candidate is in ("" for the body)."""
+        return fold(self.corpus.paragraph(candidate.paragraph_id).term or "")
 
     def _glossary_term_in(self, candidate: Candidate) -> str | None:
         """The glossary item of a term the candidate's sentence uses ("按照“三先三后”原则推进…"), if

@@ -175,6 +175,12 @@ _LEVELS = {
 
 
 LEVELS = frozenset(_LEVELS)
+# a claim that work only starts ("只是开工吧?", "only breaks ground this year"), held against a plan
+# that has it finished (竣工, 建成)
+CLAIMS_STARTED = re.compile(
+    r"(?:只是|才|刚)?(?:开工|动工|破土)|\bbreaks? ground\b|\bstart(?:s|ing)? (?:construction|building|work)\b",
+    re.I,
+)
 
 
 def wrong_level(question: str, quote: str) -> str:
