@@ -45,7 +45,9 @@ Meta = Literal["section", "paragraph", "original", "more", "english", "again", "
 
 _DATE_ZH = re.compile(r"哪一?年|何时|什么时候|几月|哪个月|哪一天|何年|完工时间|时间节点|截止")
 _DATE_EN = re.compile(r"\bwhen\b|\bwhich year\b|\bwhat year\b|\bby when\b|\bwhat date\b|\bdeadline\b", re.I)
-_LIST_ZH = re.compile(r"哪些|哪几|哪[两二三四五六七八九十]|哪\d+个|分别是|分别指|都有|包括什么|包含|有几类")
+_LIST_ZH = re.compile(
+    r"哪些|哪几|都是什么|哪[两二三四五六七八九十]|哪\d+个|分别是|分别指|都有|包括什么|包含|有几类"
+)
 _LIST_EN = re.compile(
     r"\bwhich (?:two|three|four|five|ones)\b|\bwhat are the (?:names|members|items|parts)\b|\blist\b|\bwhat (?:exactly )?makes? up\b|\bname the\b",
     re.I,
@@ -177,6 +179,7 @@ class Query:
     counted: tuple[str, int] | None = None  # "哪三个“始终”?": a repeated word and the count asked
     asks_for: tuple[Term, ...] = ()  # "要争创个什么示范园?": the kind of thing asked for (示范园)
     sought: frozenset[str] = frozenset()  # numbers a question asks about ("另一个“12个”是什么?")
+    in_body: bool = False  # "正文里…", or where a glossary term just defined is used: the body only
     entry_number: int = 0  # "名词解释第6条", "第6条呢?" in a talk about the glossary: that entry
     parts: tuple[Query, ...] = ()  # several questions in one message, each understood
     notes: tuple[str, ...] = field(default=())
@@ -248,7 +251,7 @@ def meta_of(text: str, history: Sequence[Turn]) -> Meta | None:
     cited = cited_ids(history[-1][1])
     if (
         named in ("section", "paragraph")
-        and rules.IN_BODY.search(text)
+        and (rules.IN_BODY.search(text) or _USED_IN.search(text))
         and "还是" not in text
         and " or " not in text
         and all(is_glossary_id(pid) for pid in cited)
@@ -294,7 +297,13 @@ class QueryStage:
         for n, part in enumerate(parts):
             if n and self._only_asks_whether(part):  # "…统一哪六样?文件里有列吗?": the same question
                 continue
-            if n and not rules.is_followup(part, asked) and not self._names_own_subject(part):
+            asks_about_answer = any(pattern.search(part) for _, pattern in _META)  # "我想看原文"
+            if (
+                n
+                and not asks_about_answer
+                and not rules.is_followup(part, asked)
+                and not self._names_own_subject(part)
+            ):
                 # "…规模多大?已经建成多少?": still about 算力中心, as the first part was understood
                 part = f"{rules.topic_of(understood[0].text)} {part}"
             understood.append(self._one(question, part, asked))
@@ -470,6 +479,7 @@ class QueryStage:
             followup=intent.followup,
             locate=asks_where(own),
             entry_number=entry_number,
+            in_body=bool(rules.IN_BODY.search(own)) or self._asks_use_of_defined(own, history),
             sought=sought,
             asks_for=self._asked_noun(own),
             counted=rules.counted_quote(own),
@@ -802,6 +812,14 @@ class QueryStage:
             return f"{text[: pronoun.end()]} ({subject}){text[pronoun.end() :]}", subject
         return text[: pronoun.start()] + subject + text[pronoun.end() :], subject
 
+    @staticmethod
+    def _asks_use_of_defined(own: str, history: Sequence[Turn]) -> bool:
+        """ "这个原则要用在哪里?" right after a glossary entry: where the body uses the term."""
+        if not history or not _USED_IN.search(own):
+            return False
+        cited = cited_ids(history[-1][1])
+        return bool(cited) and all(is_glossary_id(pid) for pid in cited)
+
     def _names_heading(self, term: Term) -> bool:
         """Is the term a part of the plan, named by one of its headings ("老城区", "经开区")?"""
         return any(term.found_in(heading) for heading in self.headings)
@@ -1130,6 +1148,7 @@ _VERB_AFTER_HOW_MANY = frozenset(
     ]
 )
 _DETERMINERS_ZH = frozenset(["这个", "那个", "这项", "该项", "这些", "那些", "这种", "这类", "此项", "此类"])
+_USED_IN = re.compile(r"用在|用到|用于|应用在|体现在|\bwhere\b.{0,40}\b(?:used|applied|mentioned)\b", re.I)
 _WHAT_ATTRIBUTE = re.compile(r"(?:什么|啥)(?:程度|时候|水平|样子?|情况|安排|要求|目标|进展)")
 _WHAT_NOUN = re.compile(r"(?:什么|啥|哪个|哪些|哪家|哪所|哪几个|哪一个)(?:样的)?")
 _ANOTHER = re.compile(r"另一个|另外一个|另一处|其他|别的|\b(?:another|other|else)\b", re.I)

@@ -460,3 +460,21 @@ def test_parts_of_the_plan_outline_and_claims_of_status(
 ) -> None:
     answer = _converse(assistant, turns)[-1]
     assert expected in answer and not answer.startswith(absent)
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected", "absent"),
+    [
+        # everyday names of the plan's terms ("科小企业" is 科小)
+        (["今年计划新认定多少家科小企业?"], "科小超480家", "计划中没有提到"),
+        # where a term just defined is used: the body, not its glossary entry
+        (["“三先三后”原则是什么意思?", "这个原则要用在哪里?"], "客车厂等片区开发", "出自「名词解释」"),
+        # "具体都是哪些?" asks the members, 都 is no subject
+        (["老旧小区改造要启动几个?", "具体都是哪些?"], "东头村", "计划中没有提到"),
+    ],
+)
+def test_figures_said_of_the_subject_and_where_terms_are_used(
+    assistant: Assistant, turns: list[str], expected: str, absent: str
+) -> None:
+    answer = _converse(assistant, turns)[-1]
+    assert expected in answer and not answer.startswith(absent)

@@ -25,7 +25,6 @@ from assistant.answer.intent import (
     CLAIMS_ALL,
     CLAIMS_DONE,
     CLAIMS_STARTED,
-    IN_BODY,
     MONEY_UNITS,
     NUMBER_WORD,
     asked_units,
@@ -415,14 +414,14 @@ class ExtractiveAnswerer:
             return self._definition(query, entries or candidates) or self._refuse(
                 query, candidates, docs, reason="glossary"
             )
-        in_body = bool(IN_BODY.search(query.question))  # "正文里这个原则用在哪?": not its definition
+        in_body = query.in_body  # "正文里这个原则用在哪?": not its definition
         if not in_body and (
             query.kind == "definition" or (query.kind == "fact" and self._asks_about_term(query))
         ):
             defined = self._definition(query, candidates)
             if defined:
                 return defined
-        if (query.kind == "fact" and _ASKS_ACTION.search(query.text)) or IN_BODY.search(query.question):
+        if (query.kind == "fact" and _ASKS_ACTION.search(query.text)) or query.in_body:
             candidates = self._in_body(candidates)
             if not candidates:
                 return self._refuse(query, candidates, docs, reason="topic")
