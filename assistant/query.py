@@ -49,7 +49,7 @@ _LIST_ZH = re.compile(
     r"哪些|哪几|都是什么|哪[两二三四五六七八九十]|哪\d+个|分别是|分别指|都有|包括什么|包含|有几类"
 )
 _LIST_EN = re.compile(
-    r"\bwhich (?:two|three|four|five|ones)\b|\bwhat are the (?:names|members|items|parts)\b|\blist\b|\bwhat (?:exactly )?makes? up\b|\bname the\b",
+    r"\bwhich (?:two|three|four|five|ones)\b|\bwhat are (?:they|those|these|them)\b|\bwhat are the (?:names|members|items|parts)\b|\blist\b|\bwhat (?:exactly )?makes? up\b|\bname the\b",
     re.I,
 )
 # "具体建在哪个街道?", "where will it be located?": a place is what is asked
@@ -371,6 +371,9 @@ class QueryStage:
             history = self._turns_up_to(
                 history, self._subject_terms(text, "en" if is_english(text) else "zh")
             )
+            if meta in ("again", "english"):  # "The figure again?" after a refused turn: the last figure
+                answered = [n for n, (_, a) in enumerate(history) if "“" in a]  # the plan's words quoted
+                history = history[: answered[-1] + 1] if answered else history
             previous = tuple(cited_ids(history[-1][1]))
             last = self._last_asked(history)
             base = self._one(question, last, history[:-1]) if last else None

@@ -478,3 +478,31 @@ def test_figures_said_of_the_subject_and_where_terms_are_used(
 ) -> None:
     answer = _converse(assistant, turns)[-1]
     assert expected in answer and not answer.startswith(absent)
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected", "absent"),
+    [
+        # "the figure again" after a turn the plan could not answer repeats the last figure given
+        (
+            [
+                "How many fitness path points will be built or updated?",
+                "What about the year before?",
+                "The figure again?",
+            ],
+            "60个",
+            "The plan does not say",
+        ),
+        # "what are they?" asks the members of a count the plan never lists
+        (
+            ["How many livelihood projects were put to the vote?", "What are they, specifically?"],
+            "does not say",
+            "12",
+        ),
+    ],
+)
+def test_the_figure_again_and_members_never_listed(
+    assistant: Assistant, turns: list[str], expected: str, absent: str
+) -> None:
+    answer = _converse(assistant, turns)[-1]
+    assert expected in answer and not answer.startswith(absent)
