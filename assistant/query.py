@@ -410,7 +410,7 @@ class QueryStage:
             bool(frames) and not another and self._names_no_subject(self.profiles.without_scope(text))
         )
         if elliptical:  # ... after a question about 算力中心: still about 算力中心
-            subject = next((found for q, a in reversed(frames) if (found := self._subject_of(q, a))), "")
+            subject = self._last_subject(frames)
             stripped = rules.strip_followup(text)
             asked_back = is_english(text) and text.rstrip().endswith("?") and not stripped.endswith("?")
             text = f"{subject} {stripped}{'?' if asked_back else ''}"  # "…50. Right?" stays a question
@@ -434,8 +434,7 @@ class QueryStage:
             and not self._claim_topic(effective)
         ):
             # "是在东头村那边吧?": a claim with no topic of its own is about the last subject
-            subject = next((found for q, a in reversed(frames) if (found := self._subject_of(q, a))), "")
-            effective = f"{subject}{effective}"
+            effective = f"{self._last_subject(frames)}{effective}"
         terms = self._subject_terms(effective, intent.lang)
         if moved_to:  # the last question's part of the plan gives way to the one now named
             terms = tuple(t for t in terms if not self._names_heading(t)) + moved_to
@@ -516,8 +515,7 @@ class QueryStage:
             return None
         if nth is None:
             return 0
-        word = nth.group(1) or nth.group(2)
-        return int(word) if word.isdigit() else _ORDINALS.get(word.lower()) or int(chinese_value(word))
+        return _number_word(nth.group(1) or nth.group(2))
 
     def _member_words(self, own: str) -> tuple[Term, ...]:
         """The words picking members of a list: "跟人才、科技有关的" → 人才, 科技."""
@@ -565,8 +563,7 @@ class QueryStage:
         rest = _GLOSSARY_NAMED.sub(" ", own[: nth.start()] + " " + own[nth.end() :])
         if not about_glossary or not self._names_no_subject(rest):
             return 0
-        word = nth.group(1) or nth.group(2)
-        return int(word) if word.isdigit() else int(chinese_value(word))
+        return _number_word(nth.group(1) or nth.group(2))
 
     def _without_preamble(self, text: str) -> str:
         """The question without a leading clause of the asker's own circumstances, one naming nothing
@@ -910,6 +907,10 @@ class QueryStage:
         words = [(w, f) for w, f in self.extractor.tagged(text) if w.strip()]
         return bool(words) and len(words[-1][0]) >= 2 and not self._names_no_subject(words[-1][0])
 
+    def _last_subject(self, frames: Sequence[Turn]) -> str:
+        """The subject of the latest turn that named one."""
+        return next((found for q, a in reversed(frames) if (found := self._subject_of(q, a))), "")
+
     def _subject_of(self, question: str, answer: str = "") -> str:
         """The most specific terms of a question: its rarest plan words."""
         lang = "en" if is_english(question) else "zh"
@@ -1012,13 +1013,20 @@ _ABOUT_MEMBERS = re.compile(
 )
 
 
+def _number_word(word: str) -> int:
+    """A position or count as written: "3", "三", "third", "three"."""
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    return _ORDINALS.get(word) or _COUNTS_EN.get(word) or int(chinese_value(word))
+
+
 def _second_ordinal(text: str) -> tuple[int, ...]:
     """ "第二方面下面第一个小节…": the second ordinal picks among the sections of the part the first names."""
     found = list(_NTH.finditer(text))
     if len(found) < 2:
         return ()
-    word = found[1].group(1) or found[1].group(2)
-    return (int(word) if word.isdigit() else _ORDINALS.get(word.lower()) or int(chinese_value(word)),)
+    return (_number_word(found[1].group(1) or found[1].group(2)),)
 
 
 def _positions(text: str) -> tuple[int, ...]:
@@ -1026,16 +1034,9 @@ def _positions(text: str) -> tuple[int, ...]:
     positions: list[int] = []
     for m in _OWN_POSITION.finditer(text):
         if m.group("first_n") or m.group("first_en"):
-            word = (m.group("first_n") or m.group("first_en")).lower()
-            count = (
-                int(word)
-                if word.isdigit()
-                else _ORDINALS.get(word) or _COUNTS_EN.get(word) or int(chinese_value(word))
-            )
-            positions += range(1, count + 1)
+            positions += range(1, _number_word(m.group("first_n") or m.group("first_en")) + 1)
         elif m.group("nth"):
-            word = m.group("nth")
-            positions.append(int(word) if word.isdigit() else int(chinese_value(word)))
+            positions.append(_number_word(m.group("nth")))
         else:
             positions.append(-1 if m.group("last") else 1)
     return tuple(dict.fromkeys(positions))
@@ -1055,7 +1056,7 @@ def _pick_listed(text: str, history: Sequence[Turn]) -> str:
     elif position.group("last") or word == "last":
         index = len(lines) - 1
     else:
-        index = (int(word) if word.isdigit() else _ORDINALS.get(word) or int(chinese_value(word))) - 1
+        index = _number_word(word) - 1
     if not 0 <= index < len(lines):
         return text
     return text[: position.start()] + lines[index] + text[position.end() :]

@@ -356,7 +356,7 @@ def test_figures_are_held_to_what_was_asked(
     assistant: Assistant, turns: list[str], expected: str, absent: str
 ) -> None:
     answer = _converse(assistant, turns)[-1]
-    assert expected in answer and absent not in answer[: len(absent) + 40]
+    assert expected in answer and absent not in answer
 
 
 @pytest.mark.parametrize(
@@ -451,7 +451,7 @@ def test_words_kept_whole_and_claims_in_other_forms(
         (
             ["How many public toilets this year?", "What about the year before? How many did they do then?"],
             "does not say",
-            "18",
+            "18个",
         ),
     ],
 )
@@ -459,7 +459,7 @@ def test_parts_of_the_plan_outline_and_claims_of_status(
     assistant: Assistant, turns: list[str], expected: str, absent: str
 ) -> None:
     answer = _converse(assistant, turns)[-1]
-    assert expected in answer and not answer.startswith(absent)
+    assert expected in answer and absent not in answer
 
 
 @pytest.mark.parametrize(

@@ -114,7 +114,7 @@ class Candidate:
         said of anything counted."""
         if not units or units == {"个"}:
             return self.has_figure
-        return any(u.startswith(w) or w.startswith(u) for u in self.units for w in units)
+        return any(_unit_fits(u, units) for u in self.units)
 
 
 class ExtractiveAnswerer:
@@ -734,9 +734,7 @@ class ExtractiveAnswerer:
         if not in_sentence or not query.terms:
             return span, None
         if (accepted := _counting(query)) and accepted != {"个"}:  # "多少条举措": 条, or 个, not 家
-            fitting = [
-                f for f in in_sentence if any(f.unit.startswith(u) or u.startswith(f.unit) for u in accepted)
-            ]
+            fitting = [f for f in in_sentence if _unit_fits(f.unit, accepted)]
             in_sentence = fitting or in_sentence
         if query.focus:  # "那加装呢?": 加装's figure, not the 更新改造 beside it
             named = [f for f in in_sentence if any(t.found_in(fold(f.describes())) for t in query.focus)]
@@ -969,10 +967,7 @@ class ExtractiveAnswerer:
         home = next(iter(query.previous), "").split("/")[0] or (query.docs or (self.profiles.default,))[0]
         pid = glossary_id(home, query.entry_number)
         if pid in self.corpus:
-            paragraph = self.corpus.paragraph(pid)
-            definition = re.split(r"[:：]", paragraph.text, maxsplit=1)[-1].strip()
-            line = messages.definition_line(query.lang, paragraph.term or "", definition, paragraph.id)
-            return _answer(query, line, [cite(self.corpus, paragraph.id, definition)])
+            return self._defined(query, pid)
         return self._refuse(query, candidates, docs, reason="glossary")
 
     def _definition(self, query: Query, candidates: Sequence[Candidate]) -> Answer | None:
@@ -985,6 +980,10 @@ class ExtractiveAnswerer:
                 pid = named  # "…客车厂片区开发要按一个原则,这原则指什么?": the term its sentence uses
             else:
                 return None
+        return self._defined(query, pid)
+
+    def _defined(self, query: Query, pid: str) -> Answer:
+        """A glossary item as the answer: its term and its definition, the text after the colon."""
         paragraph = self.corpus.paragraph(pid)
         definition = re.split(r"[:：]", paragraph.text, maxsplit=1)[-1].strip()
         line = messages.definition_line(query.lang, paragraph.term or "", definition, pid)
@@ -1188,6 +1187,11 @@ class ExtractiveAnswerer:
         )
         again = self._answer_one(asked, {"retrieve": 0.0, "answer": 0.0})
         return again
+
+
+def _unit_fits(unit: str, units: frozenset[str]) -> bool:
+    """Is a figure's unit one of these, written longer or shorter ("场" and "场次")?"""
+    return any(unit.startswith(u) or u.startswith(unit) for u in units)
 
 
 def _counting(query: Query) -> frozenset[str]:
